@@ -1,0 +1,1 @@
+"""Adapters: the database, the geometry engine and other things outside the domain."""

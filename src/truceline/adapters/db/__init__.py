@@ -1,0 +1,1 @@
+"""The database adapter: SQLAlchemy 2 Core tables, Alembic migrations, repositories."""

@@ -1,0 +1,95 @@
+"""The shape of agreement.yaml, checked with pydantic (unknown keys are refused)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from truceline.domain.agreements import PartyRole, ProvisionCategory
+from truceline.domain.zones import Side, ZoneKind
+
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentIn(_Strict):
+    id: Ident
+    title: Text
+    date: date
+    place: Text
+    reference: Text
+    url: str = ""
+
+
+class PartyIn(_Strict):
+    id: Ident
+    name: Text
+    short_name: str = ""
+    roles: list[PartyRole] = Field(min_length=1)
+    colour: Colour | None = None
+
+
+class SourceRefIn(_Strict):
+    document: Ident
+    section: Text
+
+
+class ProvisionIn(_Strict):
+    id: Ident
+    text: Text
+    category: ProvisionCategory
+    obligated: list[Ident] = Field(min_length=1)
+    effective: datetime | date
+    deadline: datetime | date | None = None
+    zones: list[Ident] = Field(default_factory=list)
+    verification: Text
+    source: SourceRefIn
+
+
+class RouteIn(_Strict):
+    id: Ident
+    name: Text
+    feature: Ident
+    km_start: float = 0.0
+    km_step: float = Field(default=1.0, gt=0)
+    accuracy_m: float = Field(gt=0)
+    accuracy_note: Text
+    end_note: str = ""
+
+
+class CorridorIn(_Strict):
+    route: Ident
+    width_km: float = Field(gt=0, le=200)
+    side: Side
+
+
+class ZoneIn(_Strict):
+    id: Ident
+    name: Text
+    kind: ZoneKind
+    responsible: Ident | None = None
+    colour: Colour | None = None
+    corridor: CorridorIn | None = None
+    feature: Ident | None = None
+
+
+class AgreementIn(_Strict):
+    format: str
+    id: Ident
+    title: Text
+    summary: str = ""
+    timezone: Text
+    crs: str = "auto"
+    documents: list[DocumentIn] = Field(min_length=1)
+    parties: list[PartyIn] = Field(min_length=1)
+    provisions: list[ProvisionIn] = Field(default_factory=list)
+    routes: list[RouteIn] = Field(default_factory=list)
+    zones: list[ZoneIn] = Field(default_factory=list)
+    attribution: list[Text] = Field(default_factory=list)

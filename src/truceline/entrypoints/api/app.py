@@ -1,0 +1,65 @@
+"""The FastAPI application: API routers, web pages, static assets and error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from truceline import __version__
+from truceline.bootstrap import App
+from truceline.domain.errors import ConflictError, InputError, NotFoundError, PackError, TrucelineError
+from truceline.entrypoints.api import agreements, geography
+from truceline.entrypoints.api.schemas import ErrorItem, ErrorOut
+from truceline.entrypoints.web import pages
+
+
+def create_app(app: App) -> FastAPI:
+    """The ASGI application serving `app`."""
+    api = FastAPI(
+        title="Truceline",
+        version=__version__,
+        description="Agreements, zones, routes and places of a ceasefire. GeoJSON is WGS 84, longitude first.",
+        responses={
+            400: {"model": ErrorOut, "description": "Bad input: the field and the reason."},
+            404: {"model": ErrorOut, "description": "No such record."},
+            422: {"model": ErrorOut, "description": "Invalid request: each field and the reason."},
+        },
+    )
+    api.state.truceline = app
+    api.include_router(agreements.router)
+    api.include_router(geography.router)
+    pages.mount(api, app)
+    api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(TrucelineError, truceline_error)
+    return api
+
+
+def errors(status: int, items: list[ErrorItem]) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ErrorOut(errors=items).model_dump())
+
+
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """422 with each invalid field as a dotted path and the reason."""
+    assert isinstance(exc, RequestValidationError)
+    items = []
+    for error in exc.errors():
+        loc = [p for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "request"
+        items.append(ErrorItem(field=field, reason=str(error.get("msg", "invalid"))))
+    return errors(422, items)
+
+
+async def truceline_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Domain errors as 4xx JSON naming the field (or record) and the reason."""
+    if isinstance(exc, InputError):
+        return errors(400, [ErrorItem(field=exc.field, reason=exc.reason)])
+    if isinstance(exc, NotFoundError):
+        return errors(404, [ErrorItem(field="path", reason=str(exc))])
+    if isinstance(exc, ConflictError):
+        return errors(409, [ErrorItem(field="request", reason=str(exc))])
+    if isinstance(exc, PackError):
+        return errors(
+            400, [ErrorItem(field=f"{p.file}:{p.location}", reason=p.reason) for p in exc.problems]
+        )
+    return errors(400, [ErrorItem(field="request", reason=str(exc))])
