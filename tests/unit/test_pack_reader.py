@@ -1,0 +1,187 @@
+"""The pack loader: the example reads, and every kind of bad pack is refused with its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.geometries import BOW_TIE
+from tests.packs import add_zone_feature, copy_example, edit_text, line_of
+from truceline.adapters.packs import read_pack
+from truceline.domain.errors import PackError, Problem
+from truceline.domain.zones import Side, ZoneKind
+
+
+def problems_of(pack: Path) -> list[Problem]:
+    with pytest.raises(PackError) as caught:
+        read_pack(pack)
+    return caught.value.problems
+
+
+def test_the_example_pack_reads_into_an_agreement(example_pack: Path) -> None:
+    agreement = read_pack(example_pack)
+    assert agreement.id == "idlib-m4"
+    assert agreement.crs == "EPSG:32637"
+    assert {z.id for z in agreement.zones} == {"corridor-north", "corridor-south"}
+
+
+def test_an_explicit_polygon_zone_is_read_from_zones_geojson(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    square = [[36.5, 35.5], [36.6, 35.5], [36.6, 35.6], [36.5, 35.6], [36.5, 35.5]]
+    add_zone_feature(
+        pack,
+        {"type": "Feature", "id": "site-1", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [square]}},
+        "  - {id: storage-1, name: Storage site 1, kind: storage_site, responsible: tr, feature: site-1}",
+    )
+    zone = read_pack(pack).zone("storage-1")
+    assert zone.kind is ZoneKind.STORAGE_SITE
+    assert zone.derivation is None
+    assert zone.geometry.bounds == pytest.approx((36.5, 35.5, 36.6, 35.6))
+
+
+def test_bad_yaml_is_refused_with_the_file_and_line(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    line = line_of(pack, "agreement.yaml", "title: Idlib")
+    edit_text(pack, "agreement.yaml", "title: Idlib", "title: [Idlib")
+    [problem] = problems_of(pack)
+    assert problem.file.endswith("agreement.yaml")
+    assert problem.reason.startswith("not valid YAML")
+    assert int(problem.location.removeprefix("line ")) >= line
+
+
+def test_a_provision_naming_an_unknown_party_is_refused_with_its_line(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "obligated: [opposition, tr]", "obligated: [opposition, xx]")
+    line = line_of(pack, "agreement.yaml", "obligated: [opposition, xx]")
+    [problem] = problems_of(pack)
+    assert problem.file.endswith("agreement.yaml")
+    assert problem.location == f"line {line}"
+    assert "provisions[2].obligated[1]" in problem.reason
+    assert "unknown party 'xx'" in problem.reason
+
+
+def test_an_invalid_polygon_is_refused_naming_the_feature(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    add_zone_feature(
+        pack,
+        {
+            "type": "Feature",
+            "id": "bow-tie",
+            "properties": {},
+            "geometry": {"type": "Polygon", "coordinates": [[list(c) for c in BOW_TIE.exterior.coords]]},
+        },
+        "  - {id: bad, name: Bad, kind: other, feature: bow-tie}",
+    )
+    problems = problems_of(pack)
+    assert any(
+        p.file.endswith("zones.geojson") and p.location == "feature 0 (id bow-tie)" and "Self-intersection" in p.reason
+        for p in problems
+    ), problems
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "responsible: tr", "responsible: turkey")
+    edit_text(pack, "agreement.yaml", "zones: [corridor-north, corridor-south]", "zones: [corridor-west]")
+    edit_text(pack, "agreement.yaml", "source: {document: sochi-2018", "source: {document: sochi-2019")
+    reasons = " | ".join(p.reason for p in problems_of(pack))
+    assert "unknown party 'turkey'" in reasons
+    assert "unknown zone 'corridor-west'" in reasons
+    assert "unknown document 'sochi-2019'" in reasons
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("crs: auto", "crs: auto\ncolour: red", "colour: Extra inputs are not permitted"),
+        ("category: ceasefire", "category: truce", "category: Input should be"),
+        ("width_km: 6, side: north}", "width_km: -6, side: north}", "width_km: Input should be greater than 0"),
+        ("side: north}", "side: up}", "side: Input should be"),
+        ("timezone: Asia/Damascus", "timezone: Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("crs: auto", "crs: EPSG:4326", "not a usable metric CRS"),
+        ("format: truceline-pack/1", "format: truceline-pack/9", "expected 'truceline-pack/1'"),
+        ("deadline: 2018-10-15", "deadline: 2018-01-15", "deadline is before the effective date"),
+        (
+            "effective: 2020-03-06T00:01:00+02:00\n    zones",
+            "effective: 2020-03-06T00:01:00\n    zones",
+            "needs a UTC offset",
+        ),
+        ("  - id: corridor-south", "  - id: corridor-north", "duplicate id 'corridor-north'"),
+        ("feature: m4", "feature: m5", "no LineString with id 'm5'"),
+        ("corridor: {route: m4, width_km: 6, side: south}", "corridor: {route: m9, width_km: 6, side: south}", "unknown route 'm9'"),
+        ("title: Idlib", "title: Idlib\ntitle: Again", "duplicate key"),
+    ],
+)
+def test_a_malformed_agreement_yaml_is_refused_with_the_reason(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", old, new)
+    problems = problems_of(pack)
+    assert any(expected in p.reason for p in problems), problems
+    assert all(p.location.startswith("line ") for p in problems if p.file.endswith("agreement.yaml"))
+
+
+def test_a_zone_with_both_a_corridor_and_a_feature_is_refused(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "side: north}", "side: north}\n    feature: m4")
+    assert any("exactly one of 'corridor'" in p.reason for p in problems_of(pack))
+
+
+def test_a_route_without_vertex_provenance_is_refused(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "routes.geojson", '"vertices": [', '"vertices_": [')
+    problems = problems_of(pack)
+    assert any(p.file.endswith("routes.geojson") and "provenance of each" in p.reason for p in problems)
+
+
+def test_a_position_outside_wgs84_is_refused_naming_the_feature(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "routes.geojson", "36.80056", "136.80056")
+    edit_text(pack, "routes.geojson", "35.86361", "135.86361")
+    problems = problems_of(pack)
+    assert any(p.location == "feature 0 (id m4)" and "WGS 84" in p.reason for p in problems), problems
+
+
+def test_a_bad_gazetteer_row_is_refused_with_its_line(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    lines = (pack / "places.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[0], "Bad Id", 1)
+    lines.append("extra-place,Nowhere,,95.0,36.0,Idlib,,test,")
+    (pack / "places.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = [p for p in problems_of(pack) if p.file.endswith("places.csv")]
+    assert [p.location for p in problems] == ["line 4", f"line {len(lines)}"]
+    assert "id:" in problems[0].reason
+    assert "lat: 95.0 is outside" in problems[1].reason
+
+
+def test_a_gazetteer_with_a_missing_column_is_refused(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "places.csv", "provenance", "notes")
+    [problem] = problems_of(pack)
+    assert problem.location == "line 1"
+    assert "missing column(s) provenance" in problem.reason
+
+
+def test_a_directory_without_agreement_yaml_is_refused(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path)
+    assert problem.file.endswith("agreement.yaml")
+    assert "missing" in problem.reason
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    (pack / "routes.geojson").write_bytes(b'{"type": "\xff"}')
+    assert any(p.reason == "not UTF-8 text" for p in problems_of(pack))
+
+
+def test_a_corridor_side_may_be_given_relative_to_the_route(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "side: north}", "side: right}")
+    agreement = read_pack(pack)
+    # The M4 is drawn from Saraqib westward, so its right-hand side is the north.
+    north = agreement.zone("corridor-north")
+    assert north.derivation is not None
+    assert north.derivation.side is Side.RIGHT
+    assert north.geometry.centroid.y > agreement.zone("corridor-south").geometry.centroid.y
