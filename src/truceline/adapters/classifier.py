@@ -1,11 +1,13 @@
 """Classify many WGS 84 points at once: which zones hold them, where they lie on a route.
 
 The zones and the route are projected once into the agreement's metric frame;
-each call projects its points once (pyproj, vectorized), keeps per zone only the
-points inside the zone's bounding box (numpy), and asks shapely's prepared
-geometry about those candidates alone (`shapely.contains_xy`). Linear
-referencing is vectorized too. Points are processed in chunks, so the working
-memory stays bounded however many points come in.
+each call keeps only the points inside the zones' bounding box in degrees
+(numpy), projects those once (pyproj, vectorized; all points when the route is
+wanted), keeps per zone the points inside the zone's bounding box in metres, and
+asks shapely's prepared geometry about those candidates alone
+(`shapely.contains_xy`). Linear referencing on the route is numpy arithmetic.
+Points are processed in chunks, so the working memory stays bounded however
+many points come in.
 
 This is geometry only: what a zone means for an incident is decided elsewhere.
 """
@@ -29,6 +31,8 @@ DEFAULT_CHUNK_SIZE = 200_000
 
 # Half the length of the chord used to read the route's local direction, in metres.
 _DIRECTION_STEP_M = 1.0
+# Padding of the longitude/latitude prefilter box: about a metre.
+_PAD_DEG = 1e-5
 # A point nearer the route than this is on it (side 0): a micrometre, far below
 # any survey's accuracy and far above the rounding of the arithmetic.
 _ON_ROUTE_M = 1e-6
@@ -94,9 +98,12 @@ class ZoneClassifier:
         self.zone_ids = tuple(zone.id for zone in zones)
         self.responsible = tuple(zone.responsible_party for zone in zones)
         self._zones = tuple(self._prepare_zone(zone) for zone in zones)
-        self._bounds = (np.inf, np.inf, -np.inf, -np.inf)
+        # Every zone lies inside this box in longitude/latitude, so points outside
+        # it need not even be projected.
+        self._lonlat_box = (np.inf, np.inf, -np.inf, -np.inf)
         if self._zones:
-            self._bounds = (
+            self._lonlat_box = _lonlat_box(
+                frame,
                 min(z.min_x for z in self._zones),
                 min(z.min_y for z in self._zones),
                 max(z.max_x for z in self._zones),
@@ -137,10 +144,15 @@ class ZoneClassifier:
         route = self._route if with_route else None
         for start in range(0, n, self.chunk_size):
             stop = min(start + self.chunk_size, n)
-            x, y = self.frame.xy_to_metric(lon_a[start:stop], lat_a[start:stop])
-            self._label_zones(x, y, inside[start:stop])
+            lon_c, lat_c = lon_a[start:stop], lat_a[start:stop]
+            candidates = self._candidates(lon_c, lat_c)
             if route is not None:
+                x, y = self.frame.xy_to_metric(lon_c, lat_c)
                 route.reference(x, y, km[start:stop], offset[start:stop], side[start:stop])
+                cx, cy = x[candidates], y[candidates]
+            else:
+                cx, cy = self.frame.xy_to_metric(lon_c[candidates], lat_c[candidates])
+            self._label_zones(candidates, cx, cy, inside[start:stop])
         return Classification(
             zone_ids=self.zone_ids,
             responsible=self.responsible,
@@ -150,24 +162,30 @@ class ZoneClassifier:
             side=side,
         )
 
-    def _label_zones(self, x: FloatArray, y: FloatArray, out: npt.NDArray[np.bool_]) -> None:
-        """Fill `out[:, j]` with whether zone j contains each point (metres)."""
-        if not self._zones:
-            return
-        # Points outside the bounding box of every zone need no further look.
-        min_x, min_y, max_x, max_y = self._bounds
-        candidates = np.flatnonzero((x >= min_x) & (x <= max_x) & (y >= min_y) & (y <= max_y))
-        if candidates.size == 0:
-            return
-        cx = x[candidates]
-        cy = y[candidates]
+    def _candidates(self, lon: FloatArray, lat: FloatArray) -> npt.NDArray[np.intp]:
+        """Indices of the points inside the longitude/latitude box of all zones."""
+        min_lon, min_lat, max_lon, max_lat = self._lonlat_box
+        in_box = (lon >= min_lon) & (lon <= max_lon)
+        in_box &= lat >= min_lat
+        in_box &= lat <= max_lat
+        return np.flatnonzero(in_box)
+
+    def _label_zones(
+        self,
+        candidates: npt.NDArray[np.intp],
+        x: FloatArray,
+        y: FloatArray,
+        out: npt.NDArray[np.bool_],
+    ) -> None:
+        """Set `out[candidates[i], j]` where zone j contains point (x[i], y[i]) (metres)."""
         for j, zone in enumerate(self._zones):
-            in_box = (cx >= zone.min_x) & (cx <= zone.max_x) & (cy >= zone.min_y)
-            in_box &= cy <= zone.max_y
+            in_box = (x >= zone.min_x) & (x <= zone.max_x)
+            in_box &= y >= zone.min_y
+            in_box &= y <= zone.max_y
             picked = np.flatnonzero(in_box)
             if picked.size == 0:
                 continue
-            hits = shapely.contains_xy(zone.geometry, cx[picked], cy[picked])
+            hits = shapely.contains_xy(zone.geometry, x[picked], y[picked])
             out[candidates[picked[hits]], j] = True
 
 
@@ -241,6 +259,25 @@ class _PreparedRoute:
         signs = np.sign(cross).astype(np.int8)
         signs[offset <= _ON_ROUTE_M] = 0
         side[:] = signs
+
+
+def _lonlat_box(
+    frame: MetricFrame, min_x: float, min_y: float, max_x: float, max_y: float
+) -> tuple[float, float, float, float]:
+    """A longitude/latitude box holding the metric box, or an unbounded one if it can't."""
+    # Straight edges in metres bend slightly in degrees: sample them every 500 m
+    # and pad by about a metre, far more than the bend between two samples.
+    outline = frame.to_wgs84(shapely.segmentize(shapely.box(min_x, min_y, max_x, max_y), 500.0))
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in outline.bounds)
+    box = (min_lon - _PAD_DEG, min_lat - _PAD_DEG, max_lon + _PAD_DEG, max_lat + _PAD_DEG)
+    if not all(np.isfinite(box)) or max_lon - min_lon > 180.0:
+        return (
+            -np.inf,
+            -np.inf,
+            np.inf,
+            np.inf,
+        )  # out of the projection's range, or the antimeridian
+    return box
 
 
 def _checked_coordinates(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
