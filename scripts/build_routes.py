@@ -60,7 +60,9 @@ def main(csv_path: str) -> None:
     ]
     out = PACK / "routes.geojson"
     out.write_text(
-        json.dumps({"type": "FeatureCollection", "features": features}, indent=1, ensure_ascii=False)
+        json.dumps(
+            {"type": "FeatureCollection", "features": features}, indent=1, ensure_ascii=False
+        )
         + "\n",
         encoding="utf-8",
     )

@@ -34,9 +34,13 @@ def line_of(pack: Path, name: str, needle: str) -> int:
 
 
 def add_zone_feature(pack: Path, feature: dict[str, Any], zone_yaml: str) -> None:
-    """Add an explicit polygon zone: its feature in zones.geojson and its entry in agreement.yaml."""
+    """Add an explicit polygon zone: a feature in zones.geojson, an entry in agreement.yaml."""
     zones = pack / "zones.geojson"
-    data = json.loads(zones.read_text()) if zones.exists() else {"type": "FeatureCollection", "features": []}
+    data = (
+        json.loads(zones.read_text())
+        if zones.exists()
+        else {"type": "FeatureCollection", "features": []}
+    )
     data["features"].append(feature)
     zones.write_text(json.dumps(data))
     edit_text(pack, "agreement.yaml", "\nattribution:", f"{zone_yaml}\nattribution:")

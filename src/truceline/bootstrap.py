@@ -13,7 +13,13 @@ from truceline.adapters.db.engine import make_engine
 from truceline.adapters.db.migrate import upgrade
 from truceline.adapters.db.unit_of_work import SqlUnitOfWork
 from truceline.packs import example_pack_path
-from truceline.services.agreements import LoadPack, LoadResult, agreement_record, get_agreement, load_pack
+from truceline.services.agreements import (
+    LoadPack,
+    LoadResult,
+    agreement_record,
+    get_agreement,
+    load_pack,
+)
 from truceline.services.geography import Geography
 from truceline.settings import Settings
 
@@ -49,7 +55,9 @@ class App:
             geo = self._geographies.get(key)
             if geo is None:
                 geo = Geography(get_agreement(self.uow(), record.id))
-                self._geographies = {k: v for k, v in self._geographies.items() if k[0] != record.id}
+                self._geographies = {
+                    k: v for k, v in self._geographies.items() if k[0] != record.id
+                }
                 self._geographies[key] = geo
             return geo
 

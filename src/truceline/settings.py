@@ -23,10 +23,14 @@ class Settings(BaseSettings):
         default=None,
         description="Name of a bundled example pack to load at start when no agreement is loaded.",
     )
-    pack: Path | None = Field(default=None, description="Directory of an agreement pack to load at start.")
+    pack: Path | None = Field(
+        default=None, description="Directory of an agreement pack to load at start."
+    )
     node_modules: Path | None = Field(
         default=None,
-        description="Folder where `npm ci` put Leaflet and htmx; found next to the project by default.",
+        description="Folder where `npm ci` put Leaflet and htmx; by default found near the project.",
     )
     host: str = Field(default="127.0.0.1", description="Address `truceline serve` listens on.")
-    port: int = Field(default=8000, ge=1, le=65535, description="Port `truceline serve` listens on.")
+    port: int = Field(
+        default=8000, ge=1, le=65535, description="Port `truceline serve` listens on."
+    )

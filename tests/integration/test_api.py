@@ -38,7 +38,10 @@ def test_the_agreement_names_its_guarantors_and_observed_parties(client: TestCli
     assert "guarantor" in roles["ru"]
     assert "guarantor" in roles["tr"]
     assert roles["sy-gov"] == ["observed_party"]
-    assert {d["reference"] for d in body["documents"]} == {"PA-X agreement 2169", "PA-X agreement 2273"}
+    assert {d["reference"] for d in body["documents"]} == {
+        "PA-X agreement 2169",
+        "PA-X agreement 2273",
+    }
 
 
 def test_every_provision_cites_its_source_document(client: TestClient) -> None:
@@ -49,7 +52,9 @@ def test_every_provision_cites_its_source_document(client: TestClient) -> None:
     assert ceasefire["effective"] == "2020-03-05T22:01:00Z"
 
 
-def test_zones_are_a_geojson_feature_collection_with_responsible_parties(client: TestClient) -> None:
+def test_zones_are_a_geojson_feature_collection_with_responsible_parties(
+    client: TestClient,
+) -> None:
     body = client.get(f"{BASE}/zones").json()
     assert body["type"] == "FeatureCollection"
     parties = {f["id"]: f["properties"]["responsible_party"] for f in body["features"]}
@@ -91,15 +96,21 @@ def test_an_unknown_agreement_is_a_404(client: TestClient) -> None:
 
 def test_classify_puts_the_known_points_in_their_halves(client: TestClient) -> None:
     points = known_points()
-    response = client.post(f"{BASE}/classify", json={"points": [{"lon": p.lon, "lat": p.lat} for p in points]})
+    response = client.post(
+        f"{BASE}/classify", json={"points": [{"lon": p.lon, "lat": p.lat} for p in points]}
+    )
     assert response.status_code == 200
     results = response.json()["points"]
     assert [r["zones"] for r in results] == [[p.zone] if p.zone else [] for p in points]
-    assert [r["responsible"] for r in results] == [[p.responsible] if p.responsible else [] for p in points]
+    assert [r["responsible"] for r in results] == [
+        [p.responsible] if p.responsible else [] for p in points
+    ]
 
 
 def test_classify_names_the_bad_field(client: TestClient) -> None:
-    response = client.post(f"{BASE}/classify", json={"points": [{"lon": 36.6, "lat": 35.8}, {"lon": 190, "lat": 35.8}]})
+    response = client.post(
+        f"{BASE}/classify", json={"points": [{"lon": 36.6, "lat": 35.8}, {"lon": 190, "lat": 35.8}]}
+    )
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"] == "points[1].lon"
@@ -107,7 +118,9 @@ def test_classify_names_the_bad_field(client: TestClient) -> None:
 
 
 def test_classify_refuses_unknown_fields(client: TestClient) -> None:
-    response = client.post(f"{BASE}/classify", json={"points": [{"lon": 36.6, "lat": 35.8, "z": 1}]})
+    response = client.post(
+        f"{BASE}/classify", json={"points": [{"lon": 36.6, "lat": 35.8, "z": 1}]}
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "points[0].z"
 
@@ -123,7 +136,9 @@ def test_place_search_for_an_unknown_name_is_empty(client: TestClient) -> None:
 
 
 def test_nearest_places_are_ordered_by_distance(client: TestClient) -> None:
-    nearby = client.get(f"{BASE}/places/nearest", params={"lon": 36.80, "lat": 35.86, "limit": 3}).json()
+    nearby = client.get(
+        f"{BASE}/places/nearest", params={"lon": 36.80, "lat": 35.86, "limit": 3}
+    ).json()
     distances = [n["distance_m"] for n in nearby]
     assert nearby[0]["place"]["id"] == "saraqib"
     assert distances == sorted(distances)
@@ -137,5 +152,5 @@ def test_places_geojson_leaves_out_places_without_coordinates(client: TestClient
 
 def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert f"/api/agreements/{{agreement_id}}/classify" in paths
-    assert f"/api/agreements/{{agreement_id}}/routes/{{route_id}}/km-posts" in paths
+    assert "/api/agreements/{agreement_id}/classify" in paths
+    assert "/api/agreements/{agreement_id}/routes/{route_id}/km-posts" in paths

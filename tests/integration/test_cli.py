@@ -60,7 +60,9 @@ def test_init_with_a_bad_pack_exits_2_naming_the_file_and_line_and_writes_nothin
     db = str(tmp_path / "bad.db")
     result = runner.invoke(cli, ["init", "--pack", str(pack), "--db", db])
     assert result.exit_code == 2
-    assert f"agreement.yaml:line {line}: zones[1].responsible: unknown party 'russia'" in result.stderr
+    assert (
+        f"agreement.yaml:line {line}: zones[1].responsible: unknown party 'russia'" in result.stderr
+    )
     assert "nothing was written" in result.stderr
     listing = runner.invoke(cli, ["places", "search", "Saraqib", "--db", db])
     assert listing.exit_code == 2
@@ -100,7 +102,9 @@ def test_places_near_lists_the_nearest_place_first(runner: CliRunner, db: str) -
     assert result.stdout.index("saraqib") < result.stdout.index("trumba")
 
 
-def test_zones_classify_adds_zone_party_km_side_and_offset(runner: CliRunner, db: str, tmp_path: Path) -> None:
+def test_zones_classify_adds_zone_party_km_side_and_offset(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
     points = known_points()
     source = tmp_path / "points.csv"
     with source.open("w", newline="") as handle:
@@ -124,7 +128,9 @@ def test_zones_classify_adds_zone_party_km_side_and_offset(runner: CliRunner, db
     assert "classifying" in result.stderr
 
 
-def test_zones_classify_names_the_bad_line_and_writes_no_file(runner: CliRunner, db: str, tmp_path: Path) -> None:
+def test_zones_classify_names_the_bad_line_and_writes_no_file(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
     source = tmp_path / "points.csv"
     source.write_text("lon,lat\n36.6,35.8\n36.6,north\n")
     out = tmp_path / "out.csv"
@@ -135,17 +141,32 @@ def test_zones_classify_names_the_bad_line_and_writes_no_file(runner: CliRunner,
     assert list(tmp_path.glob(".classify-*")) == []
 
 
-def test_zones_classify_needs_coordinate_columns(runner: CliRunner, db: str, tmp_path: Path) -> None:
+def test_zones_classify_needs_coordinate_columns(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
     source = tmp_path / "points.csv"
     source.write_text("a,b\n1,2\n")
-    result = runner.invoke(cli, ["zones", "classify", str(source), "--out", str(tmp_path / "o.csv"), "--db", db])
+    result = runner.invoke(
+        cli, ["zones", "classify", str(source), "--out", str(tmp_path / "o.csv"), "--db", db]
+    )
     assert result.exit_code == 2
     assert ":1: needs a longitude column" in result.stderr
 
 
-def test_zones_classify_reports_a_missing_input_file(runner: CliRunner, db: str, tmp_path: Path) -> None:
+def test_zones_classify_reports_a_missing_input_file(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
     result = runner.invoke(
-        cli, ["zones", "classify", str(tmp_path / "none.csv"), "--out", str(tmp_path / "o.csv"), "--db", db]
+        cli,
+        [
+            "zones",
+            "classify",
+            str(tmp_path / "none.csv"),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--db",
+            db,
+        ],
     )
     assert result.exit_code == 2
     assert "none.csv: No such file or directory" in result.stderr

@@ -35,7 +35,9 @@ def row_counts(url: str) -> dict[str, int]:
         app.close()
 
 
-def test_an_agreement_comes_back_from_the_database_as_it_was_read(database_url: str, example_pack: Path) -> None:
+def test_an_agreement_comes_back_from_the_database_as_it_was_read(
+    database_url: str, example_pack: Path
+) -> None:
     app = bootstrap(Settings(database_url=database_url))
     app.now = fixed_now
     try:
@@ -51,7 +53,11 @@ def test_an_agreement_comes_back_from_the_database_as_it_was_read(database_url: 
     assert stored.places == original.places
     assert [r.vertices for r in stored.routes] == [r.vertices for r in original.routes]
     for mine, theirs in zip(stored.zones, original.zones, strict=True):
-        assert (mine.id, mine.responsible_party, mine.derivation) == (theirs.id, theirs.responsible_party, theirs.derivation)
+        assert (mine.id, mine.responsible_party, mine.derivation) == (
+            theirs.id,
+            theirs.responsible_party,
+            theirs.derivation,
+        )
         assert shapely.equals_exact(mine.geometry, theirs.geometry, tolerance=1e-9)
 
 
@@ -107,7 +113,9 @@ def test_a_failure_while_writing_leaves_no_partial_agreement(
 
     original_insert = AgreementRepository._insert
 
-    def failing_insert(self: AgreementRepository, table: object, agreement_id: str, rows: list[dict[str, object]]) -> None:
+    def failing_insert(
+        self: AgreementRepository, table: object, agreement_id: str, rows: list[dict[str, object]]
+    ) -> None:
         if table is t.places:
             raise RuntimeError("disk full")
         original_insert(self, table, agreement_id, rows)
@@ -131,15 +139,23 @@ def test_postgis_holds_the_zones_as_geometry_and_agrees_on_the_known_points(
         app.load(LoadPack(example_pack))
         with app.engine.connect() as conn:
             for point in known_points():
-                zones = conn.execute(
-                    text(
-                        "SELECT id FROM zones WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
-                    ),
-                    {"lon": point.lon, "lat": point.lat},
-                ).scalars().all()
+                zones = (
+                    conn.execute(
+                        text(
+                            "SELECT id FROM zones "
+                            "WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
+                        ),
+                        {"lon": point.lon, "lat": point.lat},
+                    )
+                    .scalars()
+                    .all()
+                )
                 assert zones == ([point.zone] if point.zone else []), point.name
             near = conn.execute(
-                text("SELECT id FROM places ORDER BY geom <-> ST_SetSRID(ST_MakePoint(36.80, 35.86), 4326) LIMIT 1")
+                text(
+                    "SELECT id FROM places "
+                    "ORDER BY geom <-> ST_SetSRID(ST_MakePoint(36.80, 35.86), 4326) LIMIT 1"
+                )
             ).scalar_one()
     finally:
         app.close()

@@ -44,7 +44,10 @@ def test_the_domain_imports_nothing_outside_itself_the_standard_library_and_shap
 
 def test_the_import_check_catches_a_foreign_import(tmp_path: Path) -> None:
     module = tmp_path / "leaky.py"
-    module.write_text("import numpy\nfrom sqlalchemy import select\nfrom truceline.adapters import db\nimport json\n")
+    module.write_text(
+        "import numpy\nfrom sqlalchemy import select\n"
+        "from truceline.adapters import db\nimport json\n"
+    )
     assert sorted(foreign_imports(module)) == [
         "leaky.py:1 imports numpy",
         "leaky.py:2 imports sqlalchemy",

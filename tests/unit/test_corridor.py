@@ -21,12 +21,16 @@ def test_the_north_half_of_a_straight_route_is_the_band_above_it(route: LineStri
     assert north.area == pytest.approx(20_000 * 6_000, rel=1e-9)
 
 
-@pytest.mark.parametrize("route", [EASTWARD_M, WESTWARD_M, ELBOW_M], ids=["eastward", "westward", "elbow"])
+@pytest.mark.parametrize(
+    "route", [EASTWARD_M, WESTWARD_M, ELBOW_M], ids=["eastward", "westward", "elbow"]
+)
 def test_the_two_halves_touch_along_the_route_and_never_overlap(route: LineString) -> None:
     north = corridor_half(route, 6_000, Side.NORTH)
     south = corridor_half(route, 6_000, Side.SOUTH)
     assert north.intersection(south).area == pytest.approx(0, abs=1e-3)
-    assert north.boundary.intersection(south.boundary).length == pytest.approx(route.length, rel=1e-6)
+    assert north.boundary.intersection(south.boundary).length == pytest.approx(
+        route.length, rel=1e-6
+    )
 
 
 def test_left_of_an_eastward_route_is_north_and_left_of_a_westward_route_is_south() -> None:

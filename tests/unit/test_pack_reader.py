@@ -31,8 +31,14 @@ def test_an_explicit_polygon_zone_is_read_from_zones_geojson(tmp_path: Path) -> 
     square = [[36.5, 35.5], [36.6, 35.5], [36.6, 35.6], [36.5, 35.6], [36.5, 35.5]]
     add_zone_feature(
         pack,
-        {"type": "Feature", "id": "site-1", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [square]}},
-        "  - {id: storage-1, name: Storage site 1, kind: storage_site, responsible: tr, feature: site-1}",
+        {
+            "type": "Feature",
+            "id": "site-1",
+            "properties": {},
+            "geometry": {"type": "Polygon", "coordinates": [square]},
+        },
+        "  - {id: storage-1, name: Storage site 1, kind: storage_site, "
+        "responsible: tr, feature: site-1}",
     )
     zone = read_pack(pack).zone("storage-1")
     assert zone.kind is ZoneKind.STORAGE_SITE
@@ -69,13 +75,18 @@ def test_an_invalid_polygon_is_refused_naming_the_feature(tmp_path: Path) -> Non
             "type": "Feature",
             "id": "bow-tie",
             "properties": {},
-            "geometry": {"type": "Polygon", "coordinates": [[list(c) for c in BOW_TIE.exterior.coords]]},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[list(c) for c in BOW_TIE.exterior.coords]],
+            },
         },
         "  - {id: bad, name: Bad, kind: other, feature: bow-tie}",
     )
     problems = problems_of(pack)
     assert any(
-        p.file.endswith("zones.geojson") and p.location == "feature 0 (id bow-tie)" and "Self-intersection" in p.reason
+        p.file.endswith("zones.geojson")
+        and p.location == "feature 0 (id bow-tie)"
+        and "Self-intersection" in p.reason
         for p in problems
     ), problems
 
@@ -83,8 +94,12 @@ def test_an_invalid_polygon_is_refused_naming_the_feature(tmp_path: Path) -> Non
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     pack = copy_example(tmp_path)
     edit_text(pack, "agreement.yaml", "responsible: tr", "responsible: turkey")
-    edit_text(pack, "agreement.yaml", "zones: [corridor-north, corridor-south]", "zones: [corridor-west]")
-    edit_text(pack, "agreement.yaml", "source: {document: sochi-2018", "source: {document: sochi-2019")
+    edit_text(
+        pack, "agreement.yaml", "zones: [corridor-north, corridor-south]", "zones: [corridor-west]"
+    )
+    edit_text(
+        pack, "agreement.yaml", "source: {document: sochi-2018", "source: {document: sochi-2019"
+    )
     reasons = " | ".join(p.reason for p in problems_of(pack))
     assert "unknown party 'turkey'" in reasons
     assert "unknown zone 'corridor-west'" in reasons
@@ -96,7 +111,11 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     [
         ("crs: auto", "crs: auto\ncolour: red", "colour: Extra inputs are not permitted"),
         ("category: ceasefire", "category: truce", "category: Input should be"),
-        ("width_km: 6, side: north}", "width_km: -6, side: north}", "width_km: Input should be greater than 0"),
+        (
+            "width_km: 6, side: north}",
+            "width_km: -6, side: north}",
+            "width_km: Input should be greater than 0",
+        ),
         ("side: north}", "side: up}", "side: Input should be"),
         ("timezone: Asia/Damascus", "timezone: Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
         ("crs: auto", "crs: EPSG:4326", "not a usable metric CRS"),
@@ -109,7 +128,11 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         ),
         ("  - id: corridor-south", "  - id: corridor-north", "duplicate id 'corridor-north'"),
         ("feature: m4", "feature: m5", "no LineString with id 'm5'"),
-        ("corridor: {route: m4, width_km: 6, side: south}", "corridor: {route: m9, width_km: 6, side: south}", "unknown route 'm9'"),
+        (
+            "corridor: {route: m4, width_km: 6, side: south}",
+            "corridor: {route: m9, width_km: 6, side: south}",
+            "unknown route 'm9'",
+        ),
         ("title: Idlib", "title: Idlib\ntitle: Again", "duplicate key"),
     ],
 )
@@ -120,7 +143,9 @@ def test_a_malformed_agreement_yaml_is_refused_with_the_reason(
     edit_text(pack, "agreement.yaml", old, new)
     problems = problems_of(pack)
     assert any(expected in p.reason for p in problems), problems
-    assert all(p.location.startswith("line ") for p in problems if p.file.endswith("agreement.yaml"))
+    assert all(
+        p.location.startswith("line ") for p in problems if p.file.endswith("agreement.yaml")
+    )
 
 
 def test_a_zone_with_both_a_corridor_and_a_feature_is_refused(tmp_path: Path) -> None:
@@ -133,7 +158,9 @@ def test_a_route_without_vertex_provenance_is_refused(tmp_path: Path) -> None:
     pack = copy_example(tmp_path)
     edit_text(pack, "routes.geojson", '"vertices": [', '"vertices_": [')
     problems = problems_of(pack)
-    assert any(p.file.endswith("routes.geojson") and "provenance of each" in p.reason for p in problems)
+    assert any(
+        p.file.endswith("routes.geojson") and "provenance of each" in p.reason for p in problems
+    )
 
 
 def test_a_position_outside_wgs84_is_refused_naming_the_feature(tmp_path: Path) -> None:
@@ -141,7 +168,9 @@ def test_a_position_outside_wgs84_is_refused_naming_the_feature(tmp_path: Path) 
     edit_text(pack, "routes.geojson", "36.80056", "136.80056")
     edit_text(pack, "routes.geojson", "35.86361", "135.86361")
     problems = problems_of(pack)
-    assert any(p.location == "feature 0 (id m4)" and "WGS 84" in p.reason for p in problems), problems
+    assert any(p.location == "feature 0 (id m4)" and "WGS 84" in p.reason for p in problems), (
+        problems
+    )
 
 
 def test_a_bad_gazetteer_row_is_refused_with_its_line(tmp_path: Path) -> None:

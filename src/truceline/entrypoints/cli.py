@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import math
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -91,7 +90,12 @@ def version_callback(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
     ] = False,
 ) -> None:
     """Truceline: agreements, zones and routes of a ceasefire, on a map and in the record."""
@@ -107,11 +111,16 @@ def report_pack_error(error: PackError) -> typer.Exit:
 @cli.command()
 def init(
     example: Annotated[
-        str | None, typer.Option(help=f"Bundled example pack to load ({', '.join(example_names())}).")
+        str | None,
+        typer.Option(help=f"Bundled example pack to load ({', '.join(example_names())})."),
     ] = None,
-    pack: Annotated[Path | None, typer.Option(help="Directory of an agreement pack to load.")] = None,
+    pack: Annotated[
+        Path | None, typer.Option(help="Directory of an agreement pack to load.")
+    ] = None,
     db: DbOption = None,
-    replace: Annotated[bool, typer.Option(help="Replace an agreement already loaded under the same id.")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="Replace an agreement already loaded under the same id.")
+    ] = False,
 ) -> None:
     """Create or upgrade the database and load an agreement (the example by default)."""
     if example is not None and pack is not None:
@@ -121,7 +130,9 @@ def init(
         try:
             pack = example_pack_path(name)
         except KeyError:
-            raise fail(f"--example: no bundled example {name!r} (have: {', '.join(example_names())})") from None
+            raise fail(
+                f"--example: no bundled example {name!r} (have: {', '.join(example_names())})"
+            ) from None
     app = open_app(db)
     try:
         result = app.load(LoadPack(pack, replace=replace))
@@ -138,7 +149,9 @@ def init(
 @cli.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8000].")] = None,
 ) -> None:
     """Serve the web UI and the API (OpenAPI at /docs)."""
@@ -176,7 +189,9 @@ def run_server(settings: Settings) -> None:
         raise report_pack_error(error) from error
     except TrucelineError as error:
         raise fail(str(error)) from error
-    out.print(f"Serving on http://{settings.host}:{settings.port}  (API docs at /docs; Ctrl-C stops)")
+    out.print(
+        f"Serving on http://{settings.host}:{settings.port}  (API docs at /docs; Ctrl-C stops)"
+    )
     uvicorn.run(create_app(app), host=settings.host, port=settings.port, log_level="warning")
 
 
@@ -204,11 +219,13 @@ OUT_COLUMNS = ("zone", "responsible_party", "km_post", "side", "offset_m")
 @zones_cli.command("classify")
 def zones_classify(
     points: Annotated[Path, typer.Argument(help="CSV with lon and lat columns (WGS 84).")],
-    out_file: Annotated[Path, typer.Option("--out", help="CSV to write: the input plus the zone columns.")],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="CSV to write: the input plus the zone columns.")
+    ],
     db: DbOption = None,
     agreement: AgreementOption = None,
 ) -> None:
-    """Put each point of a CSV into its zone(s), with the responsible party, km post, side and offset."""
+    """Put each point of a CSV in its zone(s): responsible party, km post, side and offset."""
     app = open_app(db)
     try:
         geo = app.geography(agreement)
@@ -228,8 +245,13 @@ def zones_classify(
         lon_col = next((c for c in header if c.strip().lower() in LON_NAMES), None)
         lat_col = next((c for c in header if c.strip().lower() in LAT_NAMES), None)
         if lon_col is None or lat_col is None:
-            raise fail(f"{points}:1: needs a longitude column ({'/'.join(LON_NAMES)}) and a latitude column")
-        fd, tmp_name = tempfile.mkstemp(prefix=".classify-", suffix=".csv", dir=out_file.parent or Path("."))
+            raise fail(
+                f"{points}:1: needs a longitude column ({'/'.join(LON_NAMES)}) "
+                f"and a latitude column"
+            )
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=".classify-", suffix=".csv", dir=out_file.parent or Path(".")
+        )
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as target:
@@ -241,11 +263,22 @@ def zones_classify(
                     for row in reader:
                         chunk.append(row)
                         if len(chunk) == CHUNK:
-                            write_chunk(writer, chunk, header, lon_col, lat_col, reader.line_num, points, geo)
+                            write_chunk(
+                                writer,
+                                chunk,
+                                header,
+                                lon_col,
+                                lat_col,
+                                reader.line_num,
+                                points,
+                                geo,
+                            )
                             progress.advance(task, len(chunk))
                             chunk = []
                     if chunk:
-                        write_chunk(writer, chunk, header, lon_col, lat_col, reader.line_num, points, geo)
+                        write_chunk(
+                            writer, chunk, header, lon_col, lat_col, reader.line_num, points, geo
+                        )
                         progress.advance(task, len(chunk))
             tmp.replace(out_file)
         except BaseException:
@@ -327,7 +360,13 @@ def places_search(
     for m in matches:
         p = m.place
         table.add_row(
-            p.id, p.name, m.matched_name, f"{m.score:.0f}", fmt_coord(p.lat), fmt_coord(p.lon), p.admin1
+            p.id,
+            p.name,
+            m.matched_name,
+            f"{m.score:.0f}",
+            fmt_coord(p.lat),
+            fmt_coord(p.lon),
+            p.admin1,
         )
     out.print(table)
 
@@ -352,7 +391,13 @@ def places_near(
         app.close()
     table = Table("id", "name", "distance km", "lat", "lon")
     for n in nearby:
-        table.add_row(n.place.id, n.place.name, f"{n.distance_m / 1000:.2f}", fmt_coord(n.place.lat), fmt_coord(n.place.lon))
+        table.add_row(
+            n.place.id,
+            n.place.name,
+            f"{n.distance_m / 1000:.2f}",
+            fmt_coord(n.place.lat),
+            fmt_coord(n.place.lon),
+        )
     out.print(table)
 
 
@@ -366,4 +411,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -58,7 +58,9 @@ class Geography:
         try:
             return self.agreement.route(route_id)
         except KeyError:
-            raise NotFoundError(f"no route {route_id!r} in agreement {self.agreement.id!r}") from None
+            raise NotFoundError(
+                f"no route {route_id!r} in agreement {self.agreement.id!r}"
+            ) from None
 
     def km_posts(self, route: Route) -> list[KmPostPoint]:
         """The route's kilometre posts in longitude/latitude."""
@@ -66,7 +68,9 @@ class Geography:
         x = np.array([p.x for p in posts], dtype=np.float64)
         y = np.array([p.y for p in posts], dtype=np.float64)
         lon, lat = self.frame.xy_to_wgs84(x, y)
-        return [KmPostPoint(p.km, float(a), float(b)) for p, a, b in zip(posts, lon, lat, strict=True)]
+        return [
+            KmPostPoint(p.km, float(a), float(b)) for p, a, b in zip(posts, lon, lat, strict=True)
+        ]
 
     def classify_arrays(self, lon: FloatArray, lat: FloatArray) -> Classification:
         """Classify arrays of points (any number) with the vectorized classifier."""
@@ -100,7 +104,9 @@ class Geography:
         return self.places.nearest(lon, lat, limit=limit)
 
 
-def compass_sides(geo: Geography, lon: FloatArray, lat: FloatArray, km: FloatArray) -> list[str | None]:
+def compass_sides(
+    geo: Geography, lon: FloatArray, lat: FloatArray, km: FloatArray
+) -> list[str | None]:
     """North/south (or east/west where the road runs north-south) of the route, per point."""
     route = geo.reference_route
     if route is None:
@@ -122,7 +128,9 @@ def compass_sides(geo: Geography, lon: FloatArray, lat: FloatArray, km: FloatArr
     return out
 
 
-def rows(geo: Geography, lon: FloatArray, lat: FloatArray, result: Classification) -> list[ClassifiedPoint]:
+def rows(
+    geo: Geography, lon: FloatArray, lat: FloatArray, result: Classification
+) -> list[ClassifiedPoint]:
     """Classification arrays as one record per point."""
     has_route = geo.reference_route is not None
     sides = compass_sides(geo, lon, lat, result.km) if has_route else [None] * len(lon)

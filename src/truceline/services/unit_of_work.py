@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -25,9 +26,11 @@ class AgreementRecordLike(Protocol):
 class AgreementStore(Protocol):
     """Agreements as a whole."""
 
-    def records(self) -> list[AgreementRecordLike]: ...  # pragma: no cover
+    def records(self) -> Sequence[AgreementRecordLike]: ...  # pragma: no cover
     def record(self, agreement_id: str) -> AgreementRecordLike | None: ...  # pragma: no cover
-    def add(self, agreement: Agreement, digest: str, loaded_at: datetime) -> None: ...  # pragma: no cover
+    def add(
+        self, agreement: Agreement, digest: str, loaded_at: datetime
+    ) -> None: ...  # pragma: no cover
     def remove(self, agreement_id: str) -> None: ...  # pragma: no cover
     def get(self, agreement_id: str) -> Agreement: ...  # pragma: no cover
 
@@ -35,7 +38,8 @@ class AgreementStore(Protocol):
 class UnitOfWork(Protocol):
     """A transaction over the stores."""
 
-    agreements: AgreementStore
+    @property
+    def agreements(self) -> AgreementStore: ...  # pragma: no cover
 
     def __enter__(self) -> Self: ...  # pragma: no cover
     def __exit__(

@@ -69,8 +69,9 @@ def read_pack(path: Path) -> Agreement:
 
     model: AgreementIn | None = None
     doc: YamlDocument | None = None
-    if texts[AGREEMENT_FILE] is not None:
-        doc, yaml_problems = parse_yaml(texts[AGREEMENT_FILE], str(path / AGREEMENT_FILE))
+    agreement_text = texts[AGREEMENT_FILE]
+    if agreement_text is not None:
+        doc, yaml_problems = parse_yaml(agreement_text, str(path / AGREEMENT_FILE))
         problems.extend(yaml_problems)
         if doc is not None:
             model = _validate_model(doc, problems)
@@ -78,8 +79,9 @@ def read_pack(path: Path) -> Agreement:
     route_features = _features(path, texts, ROUTES_FILE, ("LineString",), problems)
     zone_features = _features(path, texts, ZONES_FILE, ("Polygon", "MultiPolygon"), problems)
     places: list[Place] = []
-    if texts[PLACES_FILE] is not None:
-        places, place_problems = read_places(texts[PLACES_FILE], str(path / PLACES_FILE))
+    places_text = texts[PLACES_FILE]
+    if places_text is not None:
+        places, place_problems = read_places(places_text, str(path / PLACES_FILE))
         problems.extend(place_problems)
 
     if model is None or doc is None:
@@ -184,10 +186,10 @@ def _check_references(
                 problems.append(
                     doc.problem(("provisions", i, "obligated", j), unknown("party", party, parties))
                 )
-        for j, zone in enumerate(provision.zones):
-            if zone not in zones:
+        for j, zone_id in enumerate(provision.zones):
+            if zone_id not in zones:
                 problems.append(
-                    doc.problem(("provisions", i, "zones", j), unknown("zone", zone, zones))
+                    doc.problem(("provisions", i, "zones", j), unknown("zone", zone_id, zones))
                 )
         if provision.source.document not in documents:
             problems.append(

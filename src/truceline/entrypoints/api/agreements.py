@@ -20,7 +20,13 @@ router = APIRouter(prefix="/api/agreements", tags=["agreements"])
 
 def party_out(agreement: Agreement) -> list[PartyOut]:
     return [
-        PartyOut(id=p.id, name=p.name, short_name=p.short_name, roles=[str(r) for r in p.roles], colour=p.colour)
+        PartyOut(
+            id=p.id,
+            name=p.name,
+            short_name=p.short_name,
+            roles=[str(r) for r in p.roles],
+            colour=p.colour,
+        )
         for p in agreement.parties
     ]
 
@@ -54,7 +60,9 @@ def agreement(geo: GeographyDep) -> AgreementOut:
         crs=a.crs,
         format_version=a.format_version,
         documents=[
-            DocumentOut(id=d.id, title=d.title, date=d.date, place=d.place, reference=d.reference, url=d.url)
+            DocumentOut(
+                id=d.id, title=d.title, date=d.date, place=d.place, reference=d.reference, url=d.url
+            )
             for d in a.documents
         ],
         parties=party_out(a),

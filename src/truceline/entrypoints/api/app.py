@@ -8,7 +8,13 @@ from fastapi.responses import JSONResponse
 
 from truceline import __version__
 from truceline.bootstrap import App
-from truceline.domain.errors import ConflictError, InputError, NotFoundError, PackError, TrucelineError
+from truceline.domain.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PackError,
+    TrucelineError,
+)
 from truceline.entrypoints.api import agreements, geography
 from truceline.entrypoints.api.schemas import ErrorItem, ErrorOut
 from truceline.entrypoints.web import pages
@@ -19,7 +25,10 @@ def create_app(app: App) -> FastAPI:
     api = FastAPI(
         title="Truceline",
         version=__version__,
-        description="Agreements, zones, routes and places of a ceasefire. GeoJSON is WGS 84, longitude first.",
+        description=(
+            "Agreements, zones, routes and places of a ceasefire. "
+            "GeoJSON is WGS 84, longitude first."
+        ),
         responses={
             400: {"model": ErrorOut, "description": "Bad input: the field and the reason."},
             404: {"model": ErrorOut, "description": "No such record."},
@@ -45,7 +54,10 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     items = []
     for error in exc.errors():
         loc = [p for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "request"
+        field = (
+            "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+            or "request"
+        )
         items.append(ErrorItem(field=field, reason=str(error.get("msg", "invalid"))))
     return errors(422, items)
 

@@ -120,7 +120,12 @@ def places(geo: GeographyDep) -> FeatureCollectionOut:
             FeatureOut(
                 id=p.id,
                 geometry={"type": "Point", "coordinates": [p.lon, p.lat]},
-                properties={"name": p.name, "alt_names": list(p.alt_names), "admin1": p.admin1, "source": p.source},
+                properties={
+                    "name": p.name,
+                    "alt_names": list(p.alt_names),
+                    "admin1": p.admin1,
+                    "source": p.source,
+                },
             )
             for p in geo.agreement.places
             if p.lon is not None and p.lat is not None
@@ -131,12 +136,16 @@ def places(geo: GeographyDep) -> FeatureCollectionOut:
 @router.get("/places/search", response_model=list[PlaceMatchOut])
 def search_places(
     geo: GeographyDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="A name in any common spelling.")],
+    q: Annotated[
+        str, Query(min_length=1, max_length=200, description="A name in any common spelling.")
+    ],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> list[PlaceMatchOut]:
     """Places by name, fuzzy and transliteration-aware; an unknown name matches nothing."""
     return [
-        PlaceMatchOut(place=place_out(m.place), matched_name=m.matched_name, score=m.score, exact=m.exact)
+        PlaceMatchOut(
+            place=place_out(m.place), matched_name=m.matched_name, score=m.score, exact=m.exact
+        )
         for m in geo.search_places(q, limit=limit)
     ]
 

@@ -12,7 +12,7 @@
   var api = element.dataset.api;
   var referenceRoute = element.dataset.referenceRoute;
   var KM_LABEL_EVERY = 5;
-  var PLACE_LABEL_ZOOM = 11;
+  var PLACE_LABEL_ZOOM = 10;
   var GRID_STEP_DEG = 0.1;
   var HEX_COLOUR = /^#[0-9a-fA-F]{3,8}$/;
 
