@@ -30,6 +30,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -218,8 +219,8 @@ class PostgisBaseline:
         with self.conn.cursor() as cur, cur.copy(f"COPY ({query}) TO STDOUT") as copy:
             for block in copy:
                 buffer.write(block)
-        text = buffer.getvalue().replace(b"\\N", b"-1")
-        pairs = np.array(text.split(), dtype=np.int64).reshape(-1, 2)
+        text = buffer.getvalue().replace(b"\\N", b"-1").decode("ascii")
+        pairs = np.fromstring(text, dtype=np.int64, sep=" ").reshape(-1, 2)
         labels = np.full(self.n, -1, dtype=np.int64)
         hits = pairs[pairs[:, 1] >= 0][::-1]  # reversed: where halves overlap, the first wins
         labels[hits[:, 0]] = hits[:, 1]
@@ -373,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def time_postgis(
-    corridor: Corridor, lon: FloatArray, lat: FloatArray, ours: Labels, repeats: int
+    corridor: Corridor, lon: FloatArray, lat: FloatArray, ours: npt.NDArray[np.int32], repeats: int
 ) -> tuple[float | None, str]:
     """Median seconds of the faster PostGIS query, or None and why it was skipped."""
     url = postgres_url()
@@ -387,7 +388,7 @@ def time_postgis(
         for name, query in postgis.QUERIES.items():
             differ = int(np.count_nonzero(postgis.label(query) != ours))
             seconds = statistics.median(
-                seconds_per_run(lambda q=query: postgis.label(q), min(repeats, POSTGIS_REPEATS_MAX))
+                seconds_per_run(partial(postgis.label, query), min(repeats, POSTGIS_REPEATS_MAX))
             )
             best = seconds if best is None else min(best, seconds)
             print(

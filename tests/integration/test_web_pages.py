@@ -108,14 +108,18 @@ def test_the_home_page_lists_every_provision(client: TestClient) -> None:
     assert "PA-X agreement 2273, article 2" in panel
 
 
-def test_the_home_page_legend_names_both_halves_and_who_answers_for_them(client: TestClient) -> None:
+def test_the_home_page_legend_names_both_halves_and_who_answers_for_them(
+    client: TestClient,
+) -> None:
     legend = text_of(client.get("/").text, "legend")
     assert "Security corridor, north half — Turkey" in legend
     assert "Security corridor, south half — Russia" in legend
     assert "M4 highway" in legend
 
 
-def test_the_home_page_gives_the_route_accuracy_and_the_patrol_route_end(client: TestClient) -> None:
+def test_the_home_page_gives_the_route_accuracy_and_the_patrol_route_end(
+    client: TestClient,
+) -> None:
     notes = text_of(client.get("/").text, "route-notes")
     assert "off the road by up to about 1.5 km" in notes
     assert "Ain al-Havr, the agreed western end, has no known coordinate" in notes

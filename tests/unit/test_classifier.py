@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 from shapely.geometry import LineString, Polygon
 
+from truceline.adapters import classifier as classifier_module
 from truceline.adapters.classifier import ZoneClassifier
 from truceline.adapters.projection import MetricFrame
 from truceline.domain.errors import GeometryError
@@ -60,7 +62,7 @@ def _lonlat(points_m: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray
     return FRAME.xy_to_wgs84(x, y)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def classifier() -> ZoneClassifier:
     return ZoneClassifier(FRAME, [NORTH, SOUTH], ROUTE)
 
@@ -98,32 +100,35 @@ def test_the_classification_names_the_zones_and_their_responsible_parties_in_ord
         pytest.param(5_000.0, 2_000.0, 125.0, 2_000.0, 1, id="2 km north is left"),
         pytest.param(5_000.0, -2_000.0, 125.0, 2_000.0, -1, id="2 km south is right"),
         pytest.param(-12_345.0, 10_000.0, 107.655, 10_000.0, 1, id="10 km north"),
-        pytest.param(-HALF_LENGTH_M - 3_000.0, 0.0, 100.0, 3_000.0, 0, id="off the west end"),
+        pytest.param(-HALF_LENGTH_M - 3_000.0, 0.0, 100.0, 3_000.0, None, id="off the west end"),
         pytest.param(HALF_LENGTH_M + 4_000.0, 3_000.0, 140.0, 5_000.0, 1, id="off the east end"),
     ],
 )
 def test_km_offset_and_side_match_the_constructed_truth(
-    classifier: ZoneClassifier, dx: float, dy: float, km: float, offset_m: float, side: int
+    classifier: ZoneClassifier,
+    dx: float,
+    dy: float,
+    km: float,
+    offset_m: float,
+    side: int | None,
 ) -> None:
     lon, lat = _lonlat([(dx, dy)])
     result = classifier.classify(lon, lat)
     assert result.km[0] == pytest.approx(km, abs=0.003)
     assert result.offset_m[0] == pytest.approx(offset_m, abs=3.0)
-    if side:
+    if side is not None:  # on the line of the route, beyond its end, either side will do
         assert result.side[0] == side
 
 
 def test_a_point_on_the_route_is_on_neither_side() -> None:
     x = np.array([CX - HALF_LENGTH_M, CX, CX + 7_000.0])
-    y = np.array([CY, CY, CY])
-    lon, lat = FRAME.xy_to_wgs84(x, y)
-    # Built in metres so that the points lie on the route as the classifier sees it.
-    route = Route("r1", "test road", FRAME.to_wgs84(LINE_M), (), 1.0, "", KM_START)
-    metric_route = FRAME.to_metric(route.line)
+    lon, lat = FRAME.xy_to_wgs84(x, np.full(3, CY))
     on_route_x, on_route_y = FRAME.xy_to_metric(lon, lat)
-    assert shapely.distance(metric_route, shapely.points(on_route_x, on_route_y)).max() < 1e-6
-    result = ZoneClassifier(FRAME, [], route).classify(lon, lat)
+    route_m = FRAME.to_metric(ROUTE.line)
+    assert shapely.distance(route_m, shapely.points(on_route_x, on_route_y)).max() < 1e-6
+    result = ZoneClassifier(FRAME, [], ROUTE).classify(lon, lat)
     assert result.side.tolist() == [0, 0, 0]
+    np.testing.assert_allclose(result.offset_m, 0.0, atol=1e-6)
 
 
 def test_the_side_stays_right_around_the_outside_of_a_sharp_bend() -> None:
@@ -198,7 +203,84 @@ def test_lon_and_lat_of_different_lengths_are_refused(classifier: ZoneClassifier
 def test_no_points_give_an_empty_classification(classifier: ZoneClassifier) -> None:
     result = classifier.classify(np.array([]), np.array([]))
     assert result.inside.shape == (0, 2)
-    assert len(result) == 0
+    assert result.km.shape == (0,)
+
+
+def _ring_zone(zone_id: str, radius_m: float, hole_m: float) -> Zone:
+    ring = shapely.Point(CX, CY).buffer(radius_m).difference(shapely.Point(CX, CY).buffer(hole_m))
+    return Zone(zone_id, zone_id, ZoneKind.OTHER, FRAME.to_wgs84(ring), None)
+
+
+def _rotated_square(zone_id: str, side_m: float) -> Zone:
+    square = shapely.affinity.rotate(shapely.box(-1.0, -1.0, 1.0, 1.0), 30.0)
+    square = shapely.affinity.scale(square, side_m / 2, side_m / 2, origin=(0.0, 0.0))
+    square = shapely.affinity.translate(square, CX, CY)
+    return Zone(zone_id, zone_id, ZoneKind.OTHER, FRAME.to_wgs84(square), None)
+
+
+EDGE_CASE_ZONES = [
+    pytest.param([NORTH, SOUTH], id="the two corridor halves"),
+    pytest.param([_ring_zone("ring", 9_000.0, 4_000.0)], id="a ring with a hole"),
+    pytest.param([_rotated_square("wide", 400_000.0)], id="a square 400 km wide"),
+    pytest.param([_rotated_square("small", 30.0)], id="a square 30 m wide"),
+]
+
+
+def _near_boundaries(zones: list[Zone], per_zone: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points within a few millimetres of the zones' boundaries and vertices, as lon/lat."""
+    rng = np.random.default_rng(seed)
+    xs, ys = [], []
+    for zone in zones:
+        boundary = FRAME.to_metric(zone.geometry).boundary
+        along = rng.uniform(0.0, boundary.length, per_zone)
+        on_edge = shapely.get_coordinates(shapely.line_interpolate_point(boundary, along))
+        vertices = shapely.get_coordinates(boundary)
+        points = np.concatenate([on_edge, vertices])
+        points += rng.uniform(-0.003, 0.003, points.shape)
+        xs.append(points[:, 0])
+        ys.append(points[:, 1])
+    return FRAME.xy_to_wgs84(np.concatenate(xs), np.concatenate(ys))
+
+
+def _contains_xy_labels(zones: list[Zone], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """What shapely says, on every point, with no prefilter: the ground truth."""
+    x, y = FRAME.xy_to_metric(lon, lat)
+    return np.column_stack([shapely.contains_xy(FRAME.to_metric(z.geometry), x, y) for z in zones])
+
+
+@pytest.mark.parametrize("zones", EDGE_CASE_ZONES)
+def test_points_millimetres_from_a_boundary_are_labelled_as_contains_xy_labels_them(
+    zones: list[Zone],
+) -> None:
+    lon, lat = _near_boundaries(zones, per_zone=4_000, seed=5)
+    result = ZoneClassifier(FRAME, zones).classify(lon, lat)
+    expected = _contains_xy_labels(zones, lon, lat)
+    assert expected.any()
+    assert not expected.all()
+    np.testing.assert_array_equal(result.inside, expected)
+
+
+@pytest.mark.parametrize("zones", EDGE_CASE_ZONES)
+def test_points_scattered_around_the_zones_are_labelled_as_contains_xy_labels_them(
+    zones: list[Zone],
+) -> None:
+    rng = np.random.default_rng(9)
+    min_lon, min_lat, max_lon, max_lat = shapely.total_bounds([z.geometry for z in zones])
+    pad_lon, pad_lat = (max_lon - min_lon) / 4, (max_lat - min_lat) / 4
+    lon = rng.uniform(min_lon - pad_lon, max_lon + pad_lon, 50_000)
+    lat = rng.uniform(min_lat - pad_lat, max_lat + pad_lat, 50_000)
+    result = ZoneClassifier(FRAME, zones).classify(lon, lat, with_route=False)
+    np.testing.assert_array_equal(result.inside, _contains_xy_labels(zones, lon, lat))
+
+
+def test_without_a_cell_grid_every_candidate_is_tested_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(classifier_module._CellGrid, "build", classmethod(lambda *_: None))
+    zones = [NORTH, SOUTH]
+    lon, lat = _near_boundaries(zones, per_zone=500, seed=3)
+    result = ZoneClassifier(FRAME, zones, ROUTE).classify(lon, lat)
+    np.testing.assert_array_equal(result.inside, _contains_xy_labels(zones, lon, lat))
 
 
 def test_tiny_chunks_give_exactly_what_one_chunk_gives() -> None:

@@ -84,13 +84,18 @@ class Provision:
 
 @dataclass(frozen=True, slots=True)
 class Agreement:
-    """An agreement as held by Truceline: everything an agreement pack declares."""
+    """An agreement as held by Truceline: everything an agreement pack declares.
+
+    Instants are stored in UTC; `timezone` (an IANA name) is the local time in
+    which the agreement's dates are read and shown.
+    """
 
     id: str
     title: str
     summary: str
     format_version: int
     crs: str
+    timezone: str
     documents: tuple[SourceDocument, ...]
     parties: tuple[Party, ...]
     provisions: tuple[Provision, ...]

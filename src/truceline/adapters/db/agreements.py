@@ -77,6 +77,7 @@ class AgreementRepository:
                 summary=a.summary,
                 format_version=a.format_version,
                 crs=a.crs,
+                timezone=a.timezone,
                 digest=digest,
                 documents=[
                     {
@@ -218,6 +219,7 @@ class AgreementRepository:
             summary=head.summary,
             format_version=head.format_version,
             crs=head.crs,
+            timezone=head.timezone,
             documents=tuple(
                 SourceDocument(
                     d["id"],

@@ -27,6 +27,7 @@ agreements = Table(
     Column("summary", Text, nullable=False),
     Column("format_version", Integer, nullable=False),
     Column("crs", String(64), nullable=False),
+    Column("timezone", String(64), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("documents", JSON, nullable=False),
     Column("attribution", JSON, nullable=False),

@@ -351,6 +351,7 @@ def _build(
         summary=model.summary.strip(),
         format_version=1,
         crs=frame.name,
+        timezone=model.timezone,
         documents=tuple(
             SourceDocument(d.id, d.title, d.date, d.place, d.reference, d.url)
             for d in model.documents

@@ -58,6 +58,7 @@ def agreement(geo: GeographyDep) -> AgreementOut:
         title=a.title,
         summary=a.summary,
         crs=a.crs,
+        timezone=a.timezone,
         format_version=a.format_version,
         documents=[
             DocumentOut(

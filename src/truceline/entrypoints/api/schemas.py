@@ -58,6 +58,7 @@ class AgreementOut(_Out):
     title: str
     summary: str
     crs: str
+    timezone: str
     format_version: int
     documents: list[DocumentOut]
     parties: list[PartyOut]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -87,9 +88,14 @@ def label(value: str) -> str:
     return value.replace("_", " ")
 
 
-def moment(value: datetime) -> str:
-    """A stored instant in UTC, to the minute, naming the zone."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def moment(value: datetime, timezone: str) -> str:
+    """A stored instant in the agreement's local time, to the minute, with its UTC offset."""
+    try:
+        local = value.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = value.astimezone(UTC)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def safe_colour(value: str) -> str:
@@ -118,8 +124,12 @@ def provision_rows(agreement: Agreement) -> list[ProvisionRow]:
                 text=p.text,
                 category=label(str(p.category)),
                 obligated=tuple(party_name(agreement, o) for o in p.obligated),
-                effective=moment(p.effective),
-                deadline=moment(p.deadline) if p.deadline is not None else "no deadline",
+                effective=moment(p.effective, agreement.timezone),
+                deadline=(
+                    moment(p.deadline, agreement.timezone)
+                    if p.deadline is not None
+                    else "no deadline"
+                ),
                 document=document.reference if document else p.source.document,
                 document_title=document.title if document else "",
                 section=p.source.section,
@@ -189,8 +199,15 @@ def route_notes(geo: Geography) -> list[RouteNote]:
 
 
 def find_node_modules(app: App) -> Path | None:
-    """Where `npm ci` put the front-end packages: the setting, the working directory, or the project."""
-    candidates = [app.settings.node_modules, Path.cwd() / "node_modules", HERE.parents[3] / "node_modules"]
+    """Where `npm ci` put the front-end packages.
+
+    The setting first, then the working directory, then the project's folder.
+    """
+    candidates = [
+        app.settings.node_modules,
+        Path.cwd() / "node_modules",
+        HERE.parents[3] / "node_modules",
+    ]
     for candidate in candidates:
         if candidate is not None and (candidate / "leaflet" / "dist" / "leaflet.js").is_file():
             return candidate
@@ -203,18 +220,30 @@ def mount(api: FastAPI, app: App) -> None:
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     node_modules = find_node_modules(app)
     has_leaflet = node_modules is not None
-    has_htmx = node_modules is not None and (node_modules / "htmx.org" / "dist" / "htmx.min.js").is_file()
+    has_htmx = (
+        node_modules is not None and (node_modules / "htmx.org" / "dist" / "htmx.min.js").is_file()
+    )
     if node_modules is not None:
-        api.mount("/vendor/leaflet", StaticFiles(directory=node_modules / "leaflet" / "dist"), name="leaflet")
+        api.mount(
+            "/vendor/leaflet",
+            StaticFiles(directory=node_modules / "leaflet" / "dist"),
+            name="leaflet",
+        )
     if node_modules is not None and has_htmx:
-        api.mount("/vendor/htmx", StaticFiles(directory=node_modules / "htmx.org" / "dist"), name="htmx")
+        api.mount(
+            "/vendor/htmx", StaticFiles(directory=node_modules / "htmx.org" / "dist"), name="htmx"
+        )
 
-    def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    def render(
+        request: Request, name: str, context: dict[str, Any], status: int = 200
+    ) -> HTMLResponse:
         context = {"has_leaflet": has_leaflet, "has_htmx": has_htmx, **context}
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def page(request: Request, build: Callable[[Geography], tuple[str, dict[str, Any]]]) -> HTMLResponse:
-        """The page `build` makes from the loaded agreement, or a 404 page saying how to load one."""
+    def page(
+        request: Request, build: Callable[[Geography], tuple[str, dict[str, Any]]]
+    ) -> HTMLResponse:
+        """The page `build` makes from the loaded agreement, or a 404 saying how to load one."""
         try:
             geo = app.geography()
         except NotFoundError as error:
@@ -241,7 +270,9 @@ def mount(api: FastAPI, app: App) -> None:
 
     @api.get("/provisions", response_class=HTMLResponse, include_in_schema=False)
     def provisions(request: Request) -> HTMLResponse:
-        return page(request, lambda geo: ("provisions.html", {"provisions": provision_rows(geo.agreement)}))
+        return page(
+            request, lambda geo: ("provisions.html", {"provisions": provision_rows(geo.agreement)})
+        )
 
     @api.get("/zones", response_class=HTMLResponse, include_in_schema=False)
     def zones(request: Request) -> HTMLResponse:

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text, nullable=False),
         sa.Column("format_version", sa.Integer, nullable=False),
         sa.Column("crs", sa.String(64), nullable=False),
+        sa.Column("timezone", sa.String(64), nullable=False),
         sa.Column("digest", sa.String(64), nullable=False),
         sa.Column("documents", sa.JSON, nullable=False),
         sa.Column("attribution", sa.JSON, nullable=False),
