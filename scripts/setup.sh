@@ -29,7 +29,8 @@ fi
 extra=""
 [ "$mode" = dev ] && extra="[dev]"
 echo "==> pip install -e .${extra}"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+# constraints.txt pins every transitive dependency to the versions tested.
+.venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".${extra}"
 
 echo "==> npm ci"
 npm ci --no-audit --no-fund --loglevel=error

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     )
     node_modules: Path | None = Field(
         default=None,
-        description="Folder where `npm ci` put Leaflet and htmx (default: found near the project).",
+        description="Folder where `npm ci` put Leaflet and htmx (default: next to the project).",
     )
     host: str = Field(default="127.0.0.1", description="Address `truceline serve` listens on.")
     port: int = Field(
