@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from threading import Lock
 
 from sqlalchemy import Engine
@@ -12,7 +13,8 @@ from sqlalchemy import Engine
 from truceline.adapters.db.engine import make_engine
 from truceline.adapters.db.migrate import upgrade
 from truceline.adapters.db.unit_of_work import SqlUnitOfWork
-from truceline.packs import example_pack_path
+from truceline.domain.errors import NotFoundError
+from truceline.packs import example_names, example_pack_path
 from truceline.services.agreements import (
     LoadPack,
     LoadResult,
@@ -69,11 +71,29 @@ class App:
 def bootstrap(settings: Settings, *, migrate: bool = True) -> App:
     """The application for `settings`: migrated database, optional pack loaded."""
     engine = make_engine(settings.database_url)
-    if migrate:
-        upgrade(engine)
     app = App(settings=settings, engine=engine)
-    if settings.pack is not None:
-        app.load(LoadPack(settings.pack))
-    elif settings.example is not None:
-        app.load(LoadPack(example_pack_path(settings.example)))
+    try:
+        if migrate:
+            upgrade(engine)
+        pack = startup_pack(settings)
+        if pack is not None:
+            app.load(LoadPack(pack))
+    except BaseException:
+        app.close()
+        raise
     return app
+
+
+def startup_pack(settings: Settings) -> Path | None:
+    """The pack to load at start: `pack`, else the bundled `example`, else none."""
+    if settings.pack is not None:
+        return settings.pack
+    if settings.example is None:
+        return None
+    try:
+        return example_pack_path(settings.example)
+    except KeyError:
+        raise NotFoundError(
+            f"TRUCELINE_EXAMPLE: no bundled example {settings.example!r} "
+            f"(have: {', '.join(example_names())})"
+        ) from None

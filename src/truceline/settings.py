@@ -21,7 +21,10 @@ class Settings(BaseSettings):
     )
     example: str | None = Field(
         default=None,
-        description="Name of a bundled example pack to load at start when no agreement is loaded.",
+        description=(
+            "Name of a bundled example pack to load at start (unchanged if already loaded); "
+            "ignored when `pack` is set."
+        ),
     )
     pack: Path | None = Field(
         default=None, description="Directory of an agreement pack to load at start."

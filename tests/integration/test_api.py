@@ -154,3 +154,9 @@ def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/agreements/{agreement_id}/classify" in paths
     assert "/api/agreements/{agreement_id}/routes/{route_id}/km-posts" in paths
+
+
+def test_an_unknown_path_uses_the_same_error_shape(client: TestClient) -> None:
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"field": "path", "reason": "Not Found"}]}

@@ -170,3 +170,34 @@ def test_zones_classify_reports_a_missing_input_file(
     )
     assert result.exit_code == 2
     assert "none.csv: No such file or directory" in result.stderr
+
+
+def test_a_bad_setting_in_the_environment_exits_2_naming_it(runner: CliRunner, db: str) -> None:
+    result = runner.invoke(
+        cli, ["places", "search", "Ariha", "--db", db], env={"TRUCELINE_PORT": "abc"}
+    )
+    assert result.exit_code == 2
+    assert "TRUCELINE_PORT" in result.stderr
+
+
+def test_an_unknown_example_in_the_environment_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        cli,
+        ["places", "search", "Ariha", "--db", str(tmp_path / "x.db")],
+        env={"TRUCELINE_EXAMPLE": "nowhere"},
+    )
+    assert result.exit_code == 2
+    assert "no bundled example 'nowhere'" in result.stderr
+
+
+def test_a_database_in_a_missing_folder_exits_2_naming_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(cli, ["init", "--db", str(tmp_path / "no" / "such" / "x.db")])
+    assert result.exit_code == 2
+    assert "database sqlite:///" in result.stderr
+
+
+def test_help_shows_the_environment_variable_of_db(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["init", "--help"], env={"COLUMNS": "200"})
+    assert "[env: TRUCELINE_DATABASE_URL]" in result.stdout

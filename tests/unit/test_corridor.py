@@ -74,3 +74,13 @@ def test_a_self_intersecting_polygon_is_reported_with_the_reason() -> None:
 
 def test_a_valid_polygon_has_no_invalid_reason() -> None:
     assert invalid_reason(shapely.box(0, 0, 1, 1)) is None
+
+
+def test_a_band_that_comes_out_in_pieces_keeps_every_piece() -> None:
+    # A hairpin: the inner band of the tight turn is cut off from the rest.
+    hairpin = LineString([(0, 0), (10_000, 0), (10_000, 300), (0, 300)])
+    inner = corridor_half(hairpin, 2_000, Side.RIGHT)
+    outer = corridor_half(hairpin, 2_000, Side.LEFT)
+    assert inner.is_valid
+    assert outer.is_valid
+    assert inner.area + outer.area > 10_000 * 2_000

@@ -214,3 +214,25 @@ def test_a_corridor_side_may_be_given_relative_to_the_route(tmp_path: Path) -> N
     assert north.derivation is not None
     assert north.derivation.side is Side.RIGHT
     assert north.geometry.centroid.y > agreement.zone("corridor-south").geometry.centroid.y
+
+
+def test_a_quoted_date_is_read_as_a_date_not_as_midnight_without_an_offset(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "deadline: 2018-10-15", 'deadline: "2018-10-15"')
+    provision = next(p for p in read_pack(pack).provisions if p.id == "sochi-5-radical-groups-out")
+    assert provision.deadline is not None
+    # The end of 15 October 2018 in Damascus (UTC+3 then), in UTC.
+    assert provision.deadline.isoformat() == "2018-10-15T20:59:59+00:00"
+
+
+def test_a_crs_measured_in_feet_is_refused(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "crs: auto", "crs: EPSG:2227")
+    assert any("not metres" in p.reason for p in problems_of(pack))
+
+
+def test_a_route_problem_names_the_route_file_with_its_folder(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "routes.geojson", '"vertices": [', '"vertices_": [')
+    [problem] = problems_of(pack)
+    assert problem.file == str(pack / "routes.geojson")

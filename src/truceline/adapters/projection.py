@@ -28,6 +28,9 @@ class MetricFrame:
         self.crs = CRS.from_user_input(crs)
         if not self.crs.is_projected:
             raise ValueError(f"{crs} is not a projected (metric) CRS")
+        units = {axis.unit_name for axis in self.crs.axis_info}
+        if units - {"metre", "meter"}:
+            raise ValueError(f"{crs} measures in {', '.join(sorted(units))}, not metres")
         self._forward = Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
         self._inverse = Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
 

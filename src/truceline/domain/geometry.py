@@ -30,7 +30,7 @@ def invalid_reason(geometry: BaseGeometry) -> str | None:
     return None
 
 
-def corridor_half(line: LineString, width_m: float, side: Side) -> Polygon:
+def corridor_half(line: LineString, width_m: float, side: Side) -> Polygon | MultiPolygon:
     """The band `width_m` deep on one side of `line`, ends cut square.
 
     LEFT and RIGHT are relative to the line's direction; NORTH, SOUTH, EAST
@@ -56,13 +56,15 @@ def corridor_half(line: LineString, width_m: float, side: Side) -> Polygon:
     return left if lc.x < rc.x else right
 
 
-def _single_sided(line: LineString, distance: float) -> Polygon:
+def _single_sided(line: LineString, distance: float) -> Polygon | MultiPolygon:
     band = line.buffer(distance, quad_segs=16, single_sided=True, join_style="round")
-    if isinstance(band, MultiPolygon):
-        band = max(band.geoms, key=lambda part: part.area)
-    if not isinstance(band, Polygon) or band.is_empty:
+    if not band.is_valid:
+        band = shapely.make_valid(band)
+    # Keep every piece: a tight bend can leave a band in parts, and none may be dropped.
+    parts = [g for g in getattr(band, "geoms", [band]) if isinstance(g, Polygon) and g.area > 0]
+    if not parts:
         raise GeometryError("the corridor band could not be built from the route")
-    return shapely.make_valid(band) if not band.is_valid else band
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,11 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from truceline import __version__
 from truceline.adapters.packs import read_pack
@@ -43,7 +45,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL or SQLite file path [env: TRUCELINE_DATABASE_URL]."),
+    typer.Option("--db", help="Database URL or SQLite file path \\[env: TRUCELINE_DATABASE_URL]."),
 ]
 AgreementOption = Annotated[
     str | None, typer.Option("--agreement", help="Agreement id; the first loaded by default.")
@@ -69,15 +71,32 @@ def settings_for(db: str | None, **values: object) -> Settings:
     url = database_url(db)
     if url is not None:
         values["database_url"] = url
-    return Settings(**values)  # type: ignore[arg-type]
+    try:
+        return Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(
+            f"TRUCELINE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise fail(f"bad setting: {problems}") from None
 
 
 def open_app(db: str | None) -> App:
     """The application on the chosen database; errors exit with code 2."""
+    return start(settings_for(db))
+
+
+def start(settings: Settings) -> App:
+    """Bootstrap the application; a bad pack, example or database exits with code 2."""
     try:
-        return bootstrap(settings_for(db))
+        return bootstrap(settings)
+    except PackError as error:
+        raise report_pack_error(error) from error
     except TrucelineError as error:
         raise fail(str(error)) from error
+    except SQLAlchemyError as error:
+        reason = str(error.orig) if isinstance(error, DBAPIError) else str(error)
+        raise fail(f"database {settings.database_url}: {reason.strip()}") from None
 
 
 def version_callback(value: bool) -> None:
@@ -150,9 +169,9 @@ def init(
 def serve(
     db: DbOption = None,
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")
+        str | None, typer.Option(help="Address to listen on \\[default: 127.0.0.1].")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8000].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on \\[default: 8000].")] = None,
 ) -> None:
     """Serve the web UI and the API (OpenAPI at /docs)."""
     values: dict[str, object] = {}
@@ -166,7 +185,7 @@ def serve(
 @cli.command()
 def demo(
     db: DbOption = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8000].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on \\[default: 8000].")] = None,
 ) -> None:
     """Load the bundled Idlib M4 example and serve it on http://127.0.0.1:8000."""
     values: dict[str, object] = {"example": DEFAULT_EXAMPLE}
@@ -183,12 +202,7 @@ def run_server(settings: Settings) -> None:
 
     from truceline.entrypoints.api.app import create_app
 
-    try:
-        app = bootstrap(settings)
-    except PackError as error:
-        raise report_pack_error(error) from error
-    except TrucelineError as error:
-        raise fail(str(error)) from error
+    app = start(settings)
     out.print(
         f"Serving on http://{settings.host}:{settings.port}  (API docs at /docs; Ctrl-C stops)"
     )

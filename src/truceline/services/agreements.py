@@ -8,8 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from truceline.adapters.packs import read_pack
-from truceline.adapters.packs.reader import pack_digest
+from truceline.adapters.packs.reader import read_pack_with_digest
 from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, NotFoundError
 from truceline.services.unit_of_work import AgreementRecordLike, UnitOfWork
@@ -43,8 +42,7 @@ class LoadResult:
 
 def load_pack(cmd: LoadPack, uow: UnitOfWork, now: Callable[[], datetime]) -> LoadResult:
     """Validate the whole pack, then store it in one transaction; a bad pack writes nothing."""
-    agreement = read_pack(cmd.path)
-    digest = pack_digest(cmd.path)
+    agreement, digest = read_pack_with_digest(cmd.path)
     counts = {
         "parties": len(agreement.parties),
         "provisions": len(agreement.provisions),

@@ -21,6 +21,7 @@ class Feature:
     geometry: BaseGeometry
     properties: dict[str, Any]
     index: int
+    file: str
 
 
 def read_feature_collection(
@@ -78,7 +79,7 @@ def _read_feature(
     reason = invalid_reason(shape)
     if reason:
         return None, [Problem(file, where, reason)]
-    return Feature(id=fid, geometry=shape, properties=properties, index=index), []
+    return Feature(id=fid, geometry=shape, properties=properties, index=index, file=file), []
 
 
 def _bad_coordinate(coordinates: object) -> str | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from truceline.domain.agreements import PartyRole, ProvisionCategory
 from truceline.domain.zones import Side, ZoneKind
@@ -13,6 +14,18 @@ from truceline.domain.zones import Side, ZoneKind
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_if_date_only(value: object) -> object:
+    """A quoted "2020-03-15" is a date, as it is unquoted, not midnight without an offset."""
+    if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
+        return date.fromisoformat(value.strip())
+    return value
+
+
+#: A date (read in the agreement's time zone) or a time with a UTC offset.
+Moment = Annotated[datetime | date, BeforeValidator(_date_if_date_only)]
 
 
 class _Strict(BaseModel):
@@ -46,8 +59,8 @@ class ProvisionIn(_Strict):
     text: Text
     category: ProvisionCategory
     obligated: list[Ident] = Field(min_length=1)
-    effective: datetime | date
-    deadline: datetime | date | None = None
+    effective: Moment
+    deadline: Moment | None = None
     zones: list[Ident] = Field(default_factory=list)
     verification: Text
     source: SourceRefIn

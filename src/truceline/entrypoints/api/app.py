@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from truceline import __version__
 from truceline.bootstrap import App
@@ -41,6 +42,7 @@ def create_app(app: App) -> FastAPI:
     pages.mount(api, app)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(TrucelineError, truceline_error)
+    api.add_exception_handler(StarletteHTTPException, http_error)
     return api
 
 
@@ -75,3 +77,12 @@ async def truceline_error(_request: Request, exc: Exception) -> JSONResponse:
             400, [ErrorItem(field=f"{p.file}:{p.location}", reason=p.reason) for p in exc.problems]
         )
     return errors(400, [ErrorItem(field="request", reason=str(exc))])
+
+
+async def http_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Unknown paths and methods in the same error shape as every other error."""
+    assert isinstance(exc, StarletteHTTPException)
+    response = errors(exc.status_code, [ErrorItem(field="path", reason=str(exc.detail))])
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
