@@ -86,6 +86,17 @@ def open_app(db: str | None) -> App:
     return start(settings_for(db))
 
 
+def load_geography(db: str | None, agreement: str | None) -> Geography:
+    """The geography of one loaded agreement; the database is closed again before returning."""
+    app = open_app(db)
+    try:
+        return app.geography(agreement)
+    except TrucelineError as error:
+        raise fail(str(error)) from error
+    finally:
+        app.close()
+
+
 def start(settings: Settings) -> App:
     """Bootstrap the application; a bad pack, example or database exits with code 2."""
     try:
@@ -240,13 +251,7 @@ def zones_classify(
     agreement: AgreementOption = None,
 ) -> None:
     """Put each point of a CSV in its zone(s): responsible party, km post, side and offset."""
-    app = open_app(db)
-    try:
-        geo = app.geography(agreement)
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
+    geo = load_geography(db, agreement)
     try:
         handle = points.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -360,13 +365,10 @@ def places_search(
     limit: Annotated[int, typer.Option(min=1, max=100, help="Most results to show.")] = 10,
 ) -> None:
     """Find places by name, fuzzy and transliteration-aware."""
-    app = open_app(db)
     try:
-        matches = app.geography(agreement).search_places(name, limit=limit)
-    except TrucelineError as error:
+        matches = load_geography(db, agreement).search_places(name, limit=limit)
+    except InputError as error:
         raise fail(str(error)) from error
-    finally:
-        app.close()
     if not matches:
         err.print(f"no place matches {name!r}")
         raise typer.Exit(code=1)
@@ -394,15 +396,10 @@ def places_near(
     limit: Annotated[int, typer.Option(min=1, max=100, help="Most results to show.")] = 5,
 ) -> None:
     """The places nearest to a point."""
-    app = open_app(db)
     try:
-        nearby = app.geography(agreement).nearest_places(lon, lat, limit=limit)
+        nearby = load_geography(db, agreement).nearest_places(lon, lat, limit=limit)
     except InputError as error:
         raise fail(str(error)) from error
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     table = Table("id", "name", "distance km", "lat", "lon")
     for n in nearby:
         table.add_row(
