@@ -1,0 +1,77 @@
+"""Domain events: every change to the record, as the ledger stores it.
+
+An event names what happened, who did it (the actor: a user id, or
+``operator`` for the server's own administrative commands), on behalf of
+which party, when, and to which record (the subject). The ledger signs and
+stores exactly these events, so the audit vocabulary and the domain
+vocabulary are one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+OPERATOR = "operator"
+
+#: Every event name, with what it records (one line each).
+EVENT_NAMES: dict[str, str] = {
+    "agreement.loaded": "An agreement pack was loaded for the first time.",
+    "agreement.replaced": "An agreement already loaded was replaced by a changed pack.",
+    "user.added": "A user account was created, with its party and role.",
+    "user.disabled": "A user account was disabled; it can no longer log in or act.",
+    "user.key_registered": "A user's Ed25519 public key was registered for signing entries.",
+    "token.created": "An API token was issued to a user, with its scopes (never the token itself).",
+    "token.revoked": "An API token was revoked.",
+    "checkpoint.published": "The log signed a checkpoint of its current tree head.",
+    "witness.cosigned": "A witness cosigned a checkpoint it found consistent with its last one.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change: what happened, who did it for which party, when, and to what."""
+
+    name: str
+    actor: str
+    party: str | None
+    time: datetime
+    subject: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.name not in EVENT_NAMES:
+            raise ValueError(f"unknown event name {self.name!r}")
+        if self.time.tzinfo is None:
+            raise ValueError("an event time needs a time zone")
+
+    def body(self) -> dict[str, Any]:
+        """The event as a JSON object: the exact thing that is signed and logged."""
+        return {
+            "name": self.name,
+            "actor": self.actor,
+            "party": self.party,
+            "time": self.time.astimezone(UTC)
+            .isoformat(timespec="microseconds")
+            .replace("+00:00", "Z"),
+            "subject": self.subject,
+            "data": dict(self.data),
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Event:
+        """The event a JSON object describes; ValueError when it is not one."""
+        try:
+            time = datetime.fromisoformat(str(body["time"]).replace("Z", "+00:00"))
+            return cls(
+                name=str(body["name"]),
+                actor=str(body["actor"]),
+                party=None if body["party"] is None else str(body["party"]),
+                time=time,
+                subject=str(body["subject"]),
+                data=dict(body["data"]),
+            )
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not an event: missing or bad {error}") from None
