@@ -160,3 +160,11 @@ def test_an_unknown_path_uses_the_same_error_shape(client: TestClient) -> None:
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json() == {"errors": [{"field": "path", "reason": "Not Found"}]}
+
+
+def test_a_point_the_projection_cannot_reach_is_outside_with_no_km_post(client: TestClient) -> None:
+    response = client.post(f"{BASE}/classify", json={"points": [{"lon": 126.0, "lat": 0.0}]})
+    assert response.status_code == 200
+    [point] = response.json()["points"]
+    assert point["zones"] == []
+    assert (point["km"], point["offset_m"], point["side"]) == (None, None, None)

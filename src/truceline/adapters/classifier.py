@@ -210,7 +210,17 @@ class ZoneClassifier:
             metric = None
             if route is not None:
                 metric = self.frame.xy_to_metric(lon_c, lat_c)
-                route.reference(*metric, km[start:stop], offset[start:stop], side[start:stop])
+                # Points the projection cannot reach (far outside the agreement's
+                # UTM zone) keep NaN km and offset and side 0: they are nowhere near it.
+                ok = np.isfinite(metric[0]) & np.isfinite(metric[1])
+                if ok.all():
+                    route.reference(*metric, km[start:stop], offset[start:stop], side[start:stop])
+                elif ok.any():
+                    part_km, part_offset = np.empty(int(ok.sum())), np.empty(int(ok.sum()))
+                    part_side = np.zeros(int(ok.sum()), dtype=np.int8)
+                    route.reference(metric[0][ok], metric[1][ok], part_km, part_offset, part_side)
+                    km[start:stop][ok], offset[start:stop][ok] = part_km, part_offset
+                    side[start:stop][ok] = part_side
             self._label_zones(lon_c, lat_c, metric, inside[start:stop])
         return Classification(self.zone_ids, self.responsible, inside, km, offset, side)
 

@@ -113,13 +113,18 @@ def compass_sides(
         return [None] * len(lon)
     line = geo.frame.to_metric(route.line)
     x, y = geo.frame.xy_to_metric(lon, lat)
-    along = np.clip((km - route.km_start) * 1000.0, 0.0, line.length)
+    known = np.isfinite(km) & np.isfinite(x) & np.isfinite(y)
+    along = np.clip(
+        (np.where(known, km, route.km_start) - route.km_start) * 1000.0, 0.0, line.length
+    )
     nearest = shapely.line_interpolate_point(line, along)
     nx, ny = shapely.get_x(nearest), shapely.get_y(nearest)
-    dx, dy = x - nx, y - ny
+    dx, dy = np.where(known, x - nx, 0.0), np.where(known, y - ny, 0.0)
     out: list[str | None] = []
-    for a, b in zip(dx, dy, strict=True):
-        if a == 0 and b == 0:
+    for a, b, ok in zip(dx, dy, known, strict=True):
+        if not ok:
+            out.append(None)
+        elif a == 0 and b == 0:
             out.append("on the route")
         elif abs(b) >= abs(a):
             out.append("north" if b > 0 else "south")
@@ -143,9 +148,14 @@ def rows(
                 lat=float(lat[i]),
                 zones=tuple(result.zone_ids[j] for j in members),
                 responsible=tuple(r for j in members if (r := result.responsible[j]) is not None),
-                km=round(float(result.km[i]), 3) if has_route else None,
-                offset_m=round(float(result.offset_m[i]), 1) if has_route else None,
+                km=finite_or_none(result.km[i], 3) if has_route else None,
+                offset_m=finite_or_none(result.offset_m[i], 1) if has_route else None,
                 side=sides[i],
             )
         )
     return out
+
+
+def finite_or_none(value: float, digits: int) -> float | None:
+    """A rounded number, or None where it could not be computed (NaN)."""
+    return round(float(value), digits) if math.isfinite(value) else None
