@@ -8,6 +8,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///truceline.db"
+DEFAULT_LOG_KEY = Path("var/log.key")
+DEFAULT_LOG_ORIGIN = "truceline.local/ledger"
 
 
 class Settings(BaseSettings):
@@ -36,4 +38,43 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `truceline serve` listens on.")
     port: int = Field(
         default=8000, ge=1, le=65535, description="Port `truceline serve` listens on."
+    )
+    log_key: Path = Field(
+        default=DEFAULT_LOG_KEY,
+        description=(
+            "The log's Ed25519 private key (PEM, mode 0600); generated on first start "
+            "when missing, with a warning."
+        ),
+    )
+    log_origin: str = Field(
+        default=DEFAULT_LOG_ORIGIN,
+        min_length=1,
+        description="The log's origin: the first line of its checkpoints and its key name.",
+    )
+    checkpoint_interval_s: int = Field(
+        default=300,
+        ge=0,
+        description="Seconds between checkpoints published by `truceline serve`; 0 disables.",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins within `login_window_s` that lock a username.",
+    )
+    login_window_s: int = Field(
+        default=900, ge=1, description="Seconds over which failed logins of a username count."
+    )
+    login_lockout_s: int = Field(
+        default=900, ge=1, description="Seconds a username stays locked after too many failures."
+    )
+    login_source_max_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins from one address within `login_window_s` before it is refused.",
+    )
+    session_lifetime_s: int = Field(
+        default=43200, ge=60, description="Seconds a browser session lasts at most."
+    )
+    session_idle_s: int = Field(
+        default=3600, ge=60, description="Seconds without a request after which a session ends."
     )

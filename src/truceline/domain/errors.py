@@ -7,7 +7,9 @@ The hierarchy::
     ├── GeometryError        a geometry cannot be built or is invalid
     ├── NotFoundError        a named record does not exist
     ├── ConflictError        a write would silently change stored data
-    └── InputError           a user-supplied value is malformed
+    ├── InputError           a user-supplied value is malformed
+    ├── PermissionDenied     the actor may not do this
+    └── AuthenticationError  who is asking could not be established
 
 Every error names what was wrong and where; entry points turn them into an
 HTTP 4xx with the field and reason, or a CLI exit code 2 with file:line.
@@ -63,3 +65,11 @@ class InputError(TrucelineError):
         self.field = field
         self.reason = reason
         super().__init__(f"{field}: {reason}")
+
+
+class PermissionDenied(TrucelineError):
+    """The actor may not do this; the message names the role, the action and the scope."""
+
+
+class AuthenticationError(TrucelineError):
+    """Who is asking could not be established: bad credentials, or a locked or disabled account."""

@@ -6,6 +6,7 @@ import csv
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,8 @@ from truceline import __version__
 from truceline.adapters.packs import read_pack
 from truceline.bootstrap import App, bootstrap
 from truceline.domain.errors import InputError, PackError, TrucelineError
+from truceline.entrypoints.cli_accounts import create_demo_users, keys_cli, tokens_cli, users_cli
+from truceline.entrypoints.cli_ledger import ledger_cli
 from truceline.packs import DEFAULT_EXAMPLE, example_names, example_pack_path
 from truceline.services.agreements import LoadPack
 from truceline.services.geography import Geography, rows
@@ -39,6 +42,10 @@ places_cli = typer.Typer(help="The gazetteer of the loaded agreement.", no_args_
 cli.add_typer(pack_cli, name="pack")
 cli.add_typer(zones_cli, name="zones")
 cli.add_typer(places_cli, name="places")
+cli.add_typer(ledger_cli, name="ledger")
+cli.add_typer(users_cli, name="users")
+cli.add_typer(tokens_cli, name="tokens")
+cli.add_typer(keys_cli, name="keys")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -198,22 +205,24 @@ def demo(
     db: DbOption = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on \\[default: 8000].")] = None,
 ) -> None:
-    """Load the bundled Idlib M4 example and serve it on http://127.0.0.1:8000."""
+    """Load the Idlib M4 example, make demo accounts (passwords shown once), serve it."""
     values: dict[str, object] = {"example": DEFAULT_EXAMPLE}
     if port is not None:
         values["port"] = port
     settings = settings_for(db, **values)
     out.print(f"Truceline demo: {settings.database_url}, example {DEFAULT_EXAMPLE}")
-    run_server(settings)
+    run_server(settings, before=create_demo_users)
 
 
-def run_server(settings: Settings) -> None:
-    """Start uvicorn with the composed application."""
+def run_server(settings: Settings, before: Callable[[App], None] | None = None) -> None:
+    """Start uvicorn with the composed application (after `before(app)`, if given)."""
     import uvicorn
 
     from truceline.entrypoints.api.app import create_app
 
     app = start(settings)
+    if before is not None:
+        before(app)
     out.print(
         f"Serving on http://{settings.host}:{settings.port}  (API docs at /docs; Ctrl-C stops)"
     )

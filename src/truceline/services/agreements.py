@@ -11,6 +11,8 @@ from pathlib import Path
 from truceline.adapters.packs.reader import read_pack_with_digest
 from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, NotFoundError
+from truceline.domain.events import OPERATOR, Event
+from truceline.services.ledger import Signer, record
 from truceline.services.unit_of_work import AgreementRecordLike, UnitOfWork
 
 
@@ -40,8 +42,14 @@ class LoadResult:
     counts: dict[str, int]
 
 
-def load_pack(cmd: LoadPack, uow: UnitOfWork, now: Callable[[], datetime]) -> LoadResult:
-    """Validate the whole pack, then store it in one transaction; a bad pack writes nothing."""
+def load_pack(
+    cmd: LoadPack, uow: UnitOfWork, now: Callable[[], datetime], signer: Signer
+) -> LoadResult:
+    """Validate the whole pack, then store it and its ledger entry in one transaction.
+
+    A bad pack writes nothing. The entry (``agreement.loaded`` or
+    ``agreement.replaced``, by the operator) is signed by ``signer``, the log key.
+    """
     agreement, digest = read_pack_with_digest(cmd.path)
     counts = {
         "parties": len(agreement.parties),
@@ -61,7 +69,23 @@ def load_pack(cmd: LoadPack, uow: UnitOfWork, now: Callable[[], datetime]) -> Lo
             )
         if existing is not None:
             uow.agreements.remove(agreement.id)
-        uow.agreements.add(agreement, digest, now())
+        loaded_at = now()
+        uow.agreements.add(agreement, digest, loaded_at)
+        event = Event(
+            name="agreement.replaced" if existing is not None else "agreement.loaded",
+            actor=OPERATOR,
+            party=None,
+            time=loaded_at,
+            subject=f"agreement:{agreement.id}",
+            data={
+                "agreement": agreement.id,
+                "title": agreement.title,
+                "digest": digest,
+                "previous_digest": None if existing is None else existing.digest,
+                "counts": counts,
+            },
+        )
+        record(uow, event, signer, now=lambda: loaded_at)
         uow.commit()
     status = LoadStatus.UPDATED if existing is not None else LoadStatus.INSERTED
     return LoadResult(agreement.id, status, digest, counts)

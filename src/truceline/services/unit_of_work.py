@@ -8,6 +8,8 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from truceline.domain.agreements import Agreement
+from truceline.services.account_store import AccountStore
+from truceline.services.ledger_store import LedgerStore
 
 
 class AgreementRecordLike(Protocol):
@@ -39,7 +41,11 @@ class UnitOfWork(Protocol):
     """A transaction over the stores."""
 
     @property
+    def accounts(self) -> AccountStore: ...  # pragma: no cover
+    @property
     def agreements(self) -> AgreementStore: ...  # pragma: no cover
+    @property
+    def ledger(self) -> LedgerStore: ...  # pragma: no cover
 
     def __enter__(self) -> Self: ...  # pragma: no cover
     def __exit__(

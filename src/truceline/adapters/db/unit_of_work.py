@@ -6,13 +6,17 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from truceline.adapters.db.accounts import AccountRepository
 from truceline.adapters.db.agreements import AgreementRepository
+from truceline.adapters.db.ledger import LedgerRepository
 
 
 class SqlUnitOfWork:
     """Opens a connection and transaction; commits only when asked, rolls back otherwise."""
 
+    accounts: AccountRepository
     agreements: AgreementRepository
+    ledger: LedgerRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -21,7 +25,9 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self._connection = self._engine.connect()
         self._connection.begin()
+        self.accounts = AccountRepository(self._connection)
         self.agreements = AgreementRepository(self._connection)
+        self.ledger = LedgerRepository(self._connection)
         return self
 
     def __exit__(

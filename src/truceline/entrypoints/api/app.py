@@ -10,13 +10,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from truceline import __version__
 from truceline.bootstrap import App
 from truceline.domain.errors import (
+    AuthenticationError,
     ConflictError,
     InputError,
     NotFoundError,
     PackError,
+    PermissionDenied,
     TrucelineError,
 )
-from truceline.entrypoints.api import agreements, geography
+from truceline.entrypoints.api import accounts, agreements, geography, ledger
 from truceline.entrypoints.api.schemas import ErrorItem, ErrorOut
 from truceline.entrypoints.web import pages
 
@@ -39,6 +41,8 @@ def create_app(app: App) -> FastAPI:
     api.state.truceline = app
     api.include_router(agreements.router)
     api.include_router(geography.router)
+    api.include_router(ledger.router)
+    api.include_router(accounts.router)
     pages.mount(api, app)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(TrucelineError, truceline_error)
@@ -72,6 +76,12 @@ async def truceline_error(_request: Request, exc: Exception) -> JSONResponse:
         return errors(404, [ErrorItem(field="path", reason=str(exc))])
     if isinstance(exc, ConflictError):
         return errors(409, [ErrorItem(field="request", reason=str(exc))])
+    if isinstance(exc, AuthenticationError):
+        response = errors(401, [ErrorItem(field="authorization", reason=str(exc))])
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    if isinstance(exc, PermissionDenied):
+        return errors(403, [ErrorItem(field="request", reason=str(exc))])
     if isinstance(exc, PackError):
         return errors(
             400, [ErrorItem(field=f"{p.file}:{p.location}", reason=p.reason) for p in exc.problems]

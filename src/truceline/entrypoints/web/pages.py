@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from truceline.bootstrap import App
 from truceline.domain.agreements import Agreement
 from truceline.domain.errors import NotFoundError
+from truceline.entrypoints.web import admin_pages, auth
 from truceline.services.geography import Geography
 
 HERE = Path(__file__).resolve().parent
@@ -216,7 +217,9 @@ def find_node_modules(app: App) -> Path | None:
 
 def mount(api: FastAPI, app: App) -> None:
     """Add the pages and the static folders to the API application."""
-    templates = Jinja2Templates(directory=HERE / "templates")
+    templates = Jinja2Templates(
+        directory=HERE / "templates", context_processors=[auth.template_context]
+    )
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     node_modules = find_node_modules(app)
     has_leaflet = node_modules is not None
@@ -301,3 +304,5 @@ def mount(api: FastAPI, app: App) -> None:
         response = page(request, build)
         response.headers["Vary"] = "HX-Request"
         return response
+
+    admin_pages.mount(api, app, templates)
