@@ -42,11 +42,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from figures import figure as make_figure  # bench/figures.py, beside this script
 from truceline.adapters.db.engine import make_engine
 from truceline.adapters.db.migrate import upgrade
 from truceline.adapters.db.unit_of_work import SqlUnitOfWork
@@ -63,6 +65,8 @@ from truceline.services.ledger import (
 )
 from truceline.services.ledger_proofs import consistency_proof, inclusion_proof
 from truceline.services.ledger_verify import export_bundle, verify_bundle
+
+figure = partial(make_figure, "ledger", digits=3)
 
 SEED = 20200305
 USERS = 10
@@ -365,20 +369,6 @@ def time_proofs(db: Path, n: int, count: int, seed: int) -> tuple[float, float]:
     finally:
         engine.dispose()
     return statistics.median(inclusion), statistics.median(consistency)
-
-
-def figure(
-    metric: str, value: float, unit: str, baseline: float | None, target: float | None
-) -> dict[str, object]:
-    return {
-        "bench": "ledger",
-        "metric": metric,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 3),
-        "ratio": None if baseline is None else round(value / baseline, 3),
-        "target": target,
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

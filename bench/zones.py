@@ -40,10 +40,13 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
+from figures import figure as make_figure  # bench/figures.py, beside this script
 from truceline.adapters.classifier import ZoneClassifier
 from truceline.adapters.projection import FloatArray, MetricFrame
 from truceline.domain.geometry import corridor_half
 from truceline.domain.zones import Route, RouteVertex, Side, Zone, ZoneKind
+
+figure = partial(make_figure, "zones", digits=1)
 
 SEED = 20200305
 MARGIN_M = 10_000.0
@@ -399,20 +402,6 @@ def time_postgis(
         postgis.close()
     print("(PostGIS tests the halves with edges straight in degrees; Truceline, in metres)")
     return best, postgis.version
-
-
-def figure(
-    metric: str, value: float, unit: str, baseline: float | None, target: float | None
-) -> dict[str, object]:
-    return {
-        "bench": "zones",
-        "metric": metric,
-        "value": round(value, 1),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 1),
-        "ratio": None if baseline is None else round(value / baseline, 3),
-        "target": target,
-    }
 
 
 if __name__ == "__main__":

@@ -85,20 +85,12 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-c", "from truceline.entrypoints.cli import main; main()", *args]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of `truceline serve` on a free loopback port, the example loaded."""
+def serve(database: Path, env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """Run `truceline serve` on `database` on a free loopback port; yield its base URL."""
     if not (PROJECT / "node_modules" / "leaflet" / "dist" / "leaflet.js").is_file():
         unavailable(f"no Leaflet in {PROJECT / 'node_modules'}: run `npm ci` in the project folder")
-    folder = tmp_path_factory.mktemp("server")
-    database = folder / "e2e.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCELINE_")}
-    subprocess.run(
-        cli("init", "--db", str(database)), cwd=PROJECT, env=env, check=True, capture_output=True
-    )
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             cli("serve", "--db", str(database), "--host", "127.0.0.1", "--port", str(port)),
@@ -124,6 +116,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of `truceline serve` on a free loopback port, the example loaded."""
+    folder = tmp_path_factory.mktemp("server")
+    database = folder / "e2e.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCELINE_")}
+    subprocess.run(
+        cli("init", "--db", str(database)), cwd=PROJECT, env=env, check=True, capture_output=True
+    )
+    yield from serve(database, env, folder / "server.log")
 
 
 @pytest.fixture(scope="session")

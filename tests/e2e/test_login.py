@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import (
-    PROJECT,
-    SERVER_START_TIMEOUT_S,
-    answers,
-    cli,
-    free_port,
-    unavailable,
-)
+from tests.e2e.conftest import PROJECT, cli, serve
 from truceline.bootstrap import bootstrap
 from truceline.domain.errors import NotFoundError
 from truceline.services import accounts
@@ -83,37 +75,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
 
 
 @pytest.fixture(scope="module")
-def server(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """This module's `truceline serve` on a free loopback port (overrides conftest's)."""
-    if not (PROJECT / "node_modules" / "leaflet" / "dist" / "leaflet.js").is_file():
-        unavailable(f"no Leaflet in {PROJECT / 'node_modules'}: run `npm ci` in the project folder")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = served.database.with_suffix(".log")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            cli("serve", "--db", str(served.database), "--host", "127.0.0.1", "--port", str(port)),
-            cwd=PROJECT,
-            env=served.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not answers(f"{url}/api/agreements"):
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer in time:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+def server(served: Served) -> Iterator[str]:
+    """This module's `truceline serve` with its users (overrides conftest's)."""
+    yield from serve(served.database, served.env, served.database.with_suffix(".log"))
 
 
 def log_in(page: Page, username: str, then: str) -> None:
