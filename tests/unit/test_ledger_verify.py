@@ -244,3 +244,35 @@ def test_a_required_witness_must_have_cosigned_the_checkpoint(app: App, tmp_path
     report = verify_bundle(exported(app, tmp_path), witness_keys=[witness_key])
     assert report.valid
     assert report.cosigned_by == ("witness.ru",)
+
+
+def test_a_disabled_user_s_key_may_not_sign_after_the_disabling_entry() -> None:
+    log, user = Ed25519Signer.generate(), Ed25519Signer.generate()
+    registration = event(
+        1, name="user.key_registered", subject="usr_a", data={"public_key": b64(user.public_key)}
+    )
+    by_user = event(2, actor="usr_a", party="tr")
+    disabled = event(3, name="user.disabled", subject="usr_a", data={"username": "a"})
+    leaves = [
+        signed_leaf(event_json(registration.body()), log),
+        signed_leaf(event_json(by_user.body()), user),
+        signed_leaf(event_json(disabled.body()), log),
+        signed_leaf(event_json(by_user.body()), user),
+    ]
+    assert verify_bundle(bundle(log, leaves[:3])).valid
+    report = verify_bundle(bundle(log, leaves))
+    assert report.first_bad == 3
+    assert "'usr_a' was disabled by an earlier entry" in report.reason
+
+
+def test_the_log_refuses_an_entry_by_a_disabled_user(app: App) -> None:
+    user = register_user(app, "usr_b")
+    with app.uow() as uow:
+        record(
+            uow,
+            event(1, name="user.disabled", subject="usr_b", data={"username": "b"}),
+            app.log.signer,
+        )
+        uow.commit()
+    with app.uow() as uow, pytest.raises(InputError, match="was disabled"):
+        record(uow, event(2, actor="usr_b", party="tr"), user)

@@ -31,6 +31,7 @@ from truceline.domain.events import OPERATOR
 from truceline.domain.merkle import Frontier
 
 KEY_REGISTERED = "user.key_registered"
+USER_DISABLED = "user.disabled"
 PUBLIC_KEY_SIZE = 32
 SIGNATURE_SIZE = 64
 
@@ -250,24 +251,29 @@ def registered_key(body: Mapping[str, Any]) -> tuple[str, bytes] | None:
 class KeyRing:
     """Which keys may sign for which actor, learnt from the log as it is read in order."""
 
-    __slots__ = ("_keys", "operator_key")
+    __slots__ = ("_disabled", "_keys", "operator_key")
 
     def __init__(self, operator_key: bytes | None) -> None:
         self.operator_key = operator_key
         self._keys: dict[str, set[bytes]] = {}
+        self._disabled: set[str] = set()
 
     def allows(self, actor: str, public_key: bytes) -> bool:
         """Whether ``public_key`` may sign entries by ``actor``."""
         if actor == OPERATOR:
             return self.operator_key is not None and public_key == self.operator_key
-        return public_key in self._keys.get(actor, ())
+        return actor not in self._disabled and public_key in self._keys.get(actor, ())
 
     def register(self, user: str, public_key: bytes) -> None:
         """Accept ``public_key`` for ``user`` from now on."""
         self._keys.setdefault(user, set()).add(public_key)
 
     def observe(self, body: Mapping[str, Any]) -> None:
-        """Learn from one accepted entry (a key registration adds a key; others do nothing)."""
+        """Learn from one accepted entry: a key registration adds a key, and a
+        ``user.disabled`` entry stops every key of that user from signing again."""
+        if body.get("name") == USER_DISABLED:
+            self._disabled.add(str(body.get("subject")))
+            return
         found = registered_key(body)
         if found is not None:
             self.register(*found)
@@ -276,6 +282,8 @@ class KeyRing:
         """Why ``public_key`` may not sign for ``actor``, in words."""
         if actor == OPERATOR:
             return "an operator entry must be signed with the log's key"
+        if actor in self._disabled:
+            return f"{actor!r} was disabled by an earlier entry and may not sign again"
         if actor not in self._keys:
             return f"no key is registered for {actor!r} before this entry"
         return f"the key is not one registered for {actor!r}"

@@ -224,7 +224,8 @@ class LedgerRepository:
         return [_entry(r) for r in rows]
 
     def key_registrations(self, user: str) -> list[bytes]:
-        """The leaves of the ``user.key_registered`` entries about ``user``, oldest first."""
+        """The leaves of the ``user.key_registered`` and ``user.disabled`` entries about
+        ``user``, oldest first: what decides which keys may sign for them."""
         rows = self._conn.execute(
             select(E.leaf).where(text(KEY_REGISTRATIONS), E.subject == user).order_by(E.seq)
         )

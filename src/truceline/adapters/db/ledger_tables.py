@@ -29,8 +29,9 @@ from truceline.adapters.db.tables import metadata
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
 #: The single row of ``ledger_head`` has this id.
 HEAD_ID = 1
-#: The condition of the partial index of key registrations (a literal, so planners use it).
-KEY_REGISTRATIONS = "event = 'user.key_registered'"
+#: The condition of the partial index of the entries that decide which keys may sign for a
+#: user, registrations and disablings (a literal, so planners use it).
+KEY_REGISTRATIONS = "event IN ('user.key_registered', 'user.disabled')"
 
 ledger_entries = Table(
     "ledger_entries",

@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_ledger_entries_subject", "ledger_entries", ["subject", "seq"])
-    registrations = sa.text("event = 'user.key_registered'")
+    registrations = sa.text("event IN ('user.key_registered', 'user.disabled')")
     op.create_index(
         "ix_ledger_entries_key_registrations",
         "ledger_entries",
