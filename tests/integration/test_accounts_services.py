@@ -29,7 +29,7 @@ from truceline.domain.errors import (
     PermissionDenied,
 )
 from truceline.domain.ledger import LedgerEntry, parse_leaf
-from truceline.services import accounts
+from truceline.services import accounts, demo_accounts
 from truceline.services.accounts import AccountPolicy, Argon2Cost
 from truceline.services.agreements import get_agreement
 from truceline.services.ledger import entries_page, publish_checkpoint
@@ -603,7 +603,7 @@ def test_a_key_registration_with_another_body_or_an_old_time_is_refused(
 
 def test_the_demo_makes_one_user_per_role_per_guarantor_and_only_once(app: App) -> None:
     agreement = get_agreement(app.uow())
-    created = accounts.demo_users(app.uow(), agreement.parties, app.log.signer, policy=FAST)
+    created = demo_accounts.demo_users(app.uow(), agreement.parties, app.log.signer, policy=FAST)
     by_name = {user.username: (user.role, user.party) for user, _ in created}
     assert by_name == {
         "ru-zone-officer": (Role.ZONE_OFFICER, "ru"),
@@ -622,7 +622,7 @@ def test_the_demo_makes_one_user_per_role_per_guarantor_and_only_once(app: App) 
     password = {u.username: p for u, p in created}["tr-authorized-officer"]
     user, _ = login(app, "tr-authorized-officer", password)
     assert user.role is Role.AUTHORIZED_OFFICER
-    assert accounts.demo_users(app.uow(), agreement.parties, app.log.signer, policy=FAST) == []
+    assert demo_accounts.demo_users(app.uow(), agreement.parties, app.log.signer, policy=FAST) == []
 
 
 def test_a_log_of_account_changes_by_users_and_the_operator_verifies_offline(

@@ -20,7 +20,7 @@ from rich.table import Table
 from truceline.adapters.signing import Ed25519Signer, key_id_of
 from truceline.domain.accounts import TOKEN_SCOPES, Actor, Role
 from truceline.domain.errors import TrucelineError
-from truceline.services import accounts
+from truceline.services import accounts, demo_accounts
 from truceline.services.agreements import list_agreements
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ def create_demo_users(app: App) -> None:
     """The demo's accounts, one per role per guarantor party, made and shown once."""
     parties = [p for a in list_agreements(app.uow()) for p in a.parties]
     try:
-        created = accounts.demo_users(
+        created = demo_accounts.demo_users(
             app.uow(), parties, app.log.signer, now=app.now, policy=app.account_policy
         )
     except TrucelineError as error:
