@@ -9,17 +9,15 @@ import pytest
 
 from truceline.domain.errors import InputError
 from truceline.domain.incidents import (
-    AdmiraltyGrade,
-    Channel,
     DateRange,
     HistoryAction,
     Incident,
     Location,
-    Report,
     attach_report,
     merge_incidents,
     split_incident,
 )
+from truceline.domain.reports import AdmiraltyGrade, Channel, Report
 
 T0 = datetime(2020, 3, 16, 8, 0, tzinfo=UTC)
 

@@ -11,17 +11,14 @@ from truceline.domain.errors import InputError
 from truceline.domain.event_types import MonitoringKind
 from truceline.domain.incidents import (
     Actors,
-    AdmiraltyGrade,
-    Channel,
     DateRange,
     Fatalities,
     Incident,
     Links,
     Location,
-    Report,
     new_incident_id,
-    new_report_id,
 )
+from truceline.domain.reports import AdmiraltyGrade, Channel, Report, new_report_id
 from truceline.domain.zones import Side
 
 T0 = datetime(2020, 3, 15, 9, 30, tzinfo=UTC)

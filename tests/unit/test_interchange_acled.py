@@ -20,17 +20,8 @@ from truceline.adapters.interchange.acled import (
     write_acled,
 )
 from truceline.domain import event_types as vocab
-from truceline.domain.incidents import (
-    Actors,
-    AdmiraltyGrade,
-    Channel,
-    DateRange,
-    Fatalities,
-    Incident,
-    Links,
-    Location,
-    Report,
-)
+from truceline.domain.incidents import Actors, DateRange, Fatalities, Incident, Links, Location
+from truceline.domain.reports import AdmiraltyGrade, Channel, Report
 
 IMPORTED_AT = datetime(2020, 9, 1, 6, 0, tzinfo=UTC)
 PLACES = [

@@ -21,14 +21,7 @@ from truceline.adapters.interchange.ucdp import (
     ucdp_row,
     write_ucdp,
 )
-from truceline.domain.incidents import (
-    Actors,
-    DateRange,
-    Fatalities,
-    Incident,
-    Links,
-    Location,
-)
+from truceline.domain.incidents import Actors, DateRange, Fatalities, Incident, Links, Location
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ucdp-ged-sample.csv"
 IMPORTED_AT = datetime(2020, 1, 10, tzinfo=UTC)

@@ -1,6 +1,6 @@
-"""Reports and incidents: what was said, by whom, and what happened.
+"""Incidents: what happened, consolidated from reports (see `reports.py`).
 
-A `Report` is one account from one channel. An `Incident` is what happened,
+An `Incident` is what happened,
 consolidated from one or more reports in a model that speaks both ACLED and
 UCDP GED: a date range with precision, a point with precision, ACLED types,
 actors, fatalities as low/best/high. Incidents change only through the pure
@@ -12,149 +12,32 @@ nothing is ever deleted. Bad values raise `InputError(field, reason)`.
 from __future__ import annotations
 
 import math
-import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
 
 from truceline.domain import event_types as vocab
-from truceline.domain.errors import InputError
+from truceline.domain.checks import (
+    INCIDENT_ID,
+    REPORT_ID,
+    check,
+    check_count,
+    check_id,
+    check_names,
+    member,
+)
+from truceline.domain.reports import (
+    Report,
+)
 from truceline.domain.zones import Side
 
-_INCIDENT_ID = re.compile(r"inc_[A-Za-z0-9][A-Za-z0-9._-]*")
-_REPORT_ID = re.compile(r"rep_[A-Za-z0-9][A-Za-z0-9._-]*")
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _ACLED_HALF_WIDTH = {1: 0, 2: 3, 3: 15}
-_E = TypeVar("_E", bound=StrEnum)
-
-
-def _check(ok: bool, field_name: str, reason: str) -> None:
-    if not ok:
-        raise InputError(field_name, reason)
-
-
-def _check_count(value: int | None, field_name: str) -> None:
-    if value is not None:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        _check(ok, field_name, f"must be a whole number of at least 0, not {value!r}")
-
-
-def _check_id(value: str, pattern: re.Pattern[str], field_name: str) -> None:
-    ok = isinstance(value, str) and pattern.fullmatch(value) is not None
-    _check(ok, field_name, f"{value!r} is not a valid id ({pattern.pattern})")
-
-
-def _check_names(names: tuple[str, ...], field_name: str) -> None:
-    for name in names:
-        ok = bool(name.strip()) and name == name.strip() and not set(name) & set(";\n\r")
-        _check(ok, field_name, f"{name!r}: names are non-empty, trimmed, without ';' or newlines")
-    _check(len(set(names)) == len(names), field_name, "a name is repeated")
-
-
-def _member(enum: type[_E], value: object, field_name: str) -> _E:
-    try:
-        return enum(str(value))
-    except ValueError:
-        raise InputError(field_name, f"{value!r} is not one of {[str(m) for m in enum]}") from None
 
 
 def new_incident_id() -> str:
     """A fresh random incident id."""
     return "inc_" + secrets.token_hex(8)
-
-
-def new_report_id() -> str:
-    """A fresh random report id."""
-    return "rep_" + secrets.token_hex(8)
-
-
-class Channel(StrEnum):
-    """How a report reached the mechanism."""
-
-    PARTY_ALLEGATION = "party_allegation"
-    JOINT_PATROL = "joint_patrol"
-    MONITOR = "monitor"
-    OPEN_SOURCE = "open_source"
-    BULK_IMPORT = "bulk_import"
-
-
-#: Admiralty (NATO) scales: how reliable the source, how credible the information.
-RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class AdmiraltyGrade:
-    """A source grade such as B2: source reliability A-F, information credibility 1-6."""
-
-    reliability: str
-    credibility: int
-
-    def __post_init__(self) -> None:
-        _check(self.reliability in RELIABILITY, "grade", "source reliability is one of A-F")
-        _check(self.credibility in CREDIBILITY, "grade", "information credibility is 1-6")
-
-    @classmethod
-    def parse(cls, text: str) -> AdmiraltyGrade:
-        """The grade written as two characters, such as ``B2``."""
-        value = text.strip().upper()
-        ok = len(value) == 2 and value[1].isdigit()
-        _check(ok, "grade", f"{text!r} is not a grade such as B2")
-        return cls(value[0], int(value[1]))
-
-    def __str__(self) -> str:
-        return f"{self.reliability}{self.credibility}"
-
-
-UNGRADED = AdmiraltyGrade("F", 6)
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """One account of something, from one channel, kept as it was received."""
-
-    id: str
-    channel: Channel
-    source_name: str
-    received_at: datetime
-    original_text: str
-    language: str
-    grade: AdmiraltyGrade
-    entered_by: str
-    reporting_party: str | None = None
-    source_url: str | None = None
-    incident_id: str | None = None
-
-    def __post_init__(self) -> None:
-        _check_id(self.id, _REPORT_ID, "id")
-        object.__setattr__(self, "channel", _member(Channel, self.channel, "channel"))
-        _check(bool(self.source_name.strip()), "source_name", "a report names its source")
-        _check(self.received_at.tzinfo is not None, "received_at", "needs a time zone")
-        _check(bool(_LANGUAGE.fullmatch(self.language)), "language", "a language tag such as ar")
-        _check(bool(self.entered_by.strip()), "entered_by", "a report names who entered it")
-        if self.channel is Channel.PARTY_ALLEGATION:
-            _check(bool(self.reporting_party), "reporting_party", "an allegation names its party")
-        if self.source_url is not None:
-            ok = self.source_url.startswith(("http://", "https://"))
-            _check(ok, "source_url", "must be an http or https URL")
-        if self.incident_id is not None:
-            _check_id(self.incident_id, _INCIDENT_ID, "incident_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +51,8 @@ class DateRange:
         for name in ("start", "end"):
             value = getattr(self, name)
             ok = isinstance(value, date) and not isinstance(value, datetime)
-            _check(ok, name, "must be a calendar date")
-        _check(self.start <= self.end, "end", "the range ends before it starts")
+            check(ok, name, "must be a calendar date")
+        check(self.start <= self.end, "end", "the range ends before it starts")
 
     @classmethod
     def day(cls, when: date) -> DateRange:
@@ -212,7 +95,7 @@ class DateRange:
         """UCDP's range, refused when its date_prec does not match its span."""
         vocab.check_code("date_prec", date_prec, vocab.DATE_PREC)
         dates = cls(start, end)
-        _check(
+        check(
             dates.date_prec == date_prec,
             "date_prec",
             f"{date_prec} does not fit a range of {dates.days} day(s), which is {dates.date_prec}",
@@ -248,7 +131,7 @@ class Location:
         for name, bound in (("lon", 180.0), ("lat", 90.0)):
             value = getattr(self, name)
             ok = isinstance(value, int | float) and math.isfinite(value) and abs(value) <= bound
-            _check(ok, name, f"must be a number from -{bound:g} to {bound:g}, not {value!r}")
+            check(ok, name, f"must be a number from -{bound:g} to {bound:g}, not {value!r}")
         if self.geo_precision == 0 and self.where_prec == 0:
             object.__setattr__(self, "geo_precision", 1)
         if self.where_prec == 0:
@@ -260,7 +143,7 @@ class Location:
         vocab.check_code("geo_precision", self.geo_precision, vocab.GEO_PRECISION)
         vocab.check_code("where_prec", self.where_prec, vocab.WHERE_PREC)
         if self.iso is not None:
-            _check(0 < self.iso < 1000, "iso", "an ISO 3166-1 numeric code is 1-999")
+            check(0 < self.iso < 1000, "iso", "an ISO 3166-1 numeric code is 1-999")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,11 +161,11 @@ class Actors:
         vocab.interaction(self.inter1, self.inter2)
         for n in ("1", "2"):
             name, code = getattr(self, "actor" + n), getattr(self, "inter" + n)
-            _check_names((name,) if name else (), "actor" + n)
+            check_names((name,) if name else (), "actor" + n)
             associated: tuple[str, ...] = getattr(self, "associated" + n)
-            _check_names(associated, "associated" + n)
-            _check(bool(name) == (code != 0), "inter" + n, "an actor has a code 1-8, no actor 0")
-            _check(bool(name) or not associated, "associated" + n, "associates need an actor")
+            check_names(associated, "associated" + n)
+            check(bool(name) == (code != 0), "inter" + n, "an actor has a code 1-8, no actor 0")
+            check(bool(name) or not associated, "associated" + n, "associates need an actor")
 
     @property
     def interaction(self) -> int:
@@ -304,13 +187,13 @@ class Fatalities:
 
     def __post_init__(self) -> None:
         for name in ("low", "best", "high", "side_a", "side_b", "civilians", "unknown"):
-            _check_count(getattr(self, name), name)
-        _check(self.low <= self.best <= self.high, "fatalities", "needs low <= best <= high")
+            check_count(getattr(self, name), name)
+        check(self.low <= self.best <= self.high, "fatalities", "needs low <= best <= high")
         parts = (self.side_a, self.side_b, self.civilians, self.unknown)
         if any(part is not None for part in parts):
             known = [part for part in parts if part is not None]
             ok = len(known) == 4 and sum(known) == self.best
-            _check(ok, "fatalities", "the breakdown has four parts that add up to best")
+            check(ok, "fatalities", "the breakdown has four parts that add up to best")
 
     @classmethod
     def exactly(cls, deaths: int) -> Fatalities:
@@ -332,11 +215,11 @@ class Links:
     def __post_init__(self) -> None:
         if self.distance_to_route_m is not None:
             ok = math.isfinite(self.distance_to_route_m) and self.distance_to_route_m >= 0
-            _check(ok, "distance_to_route_m", "must be 0 or more")
+            check(ok, "distance_to_route_m", "must be 0 or more")
         if self.km_post is not None:
-            _check(self.route is not None, "km_post", "a km post needs its route")
+            check(self.route is not None, "km_post", "a km post needs its route")
         if self.side is not None:
-            object.__setattr__(self, "side", _member(Side, self.side, "side"))
+            object.__setattr__(self, "side", member(Side, self.side, "side"))
 
 
 class HistoryAction(StrEnum):
@@ -360,8 +243,8 @@ class HistoryEntry:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _check(self.at.tzinfo is not None, "at", "needs a time zone")
-        _check(bool(self.by.strip()), "by", "names who made the change")
+        check(self.at.tzinfo is not None, "at", "needs a time zone")
+        check(bool(self.by.strip()), "by", "names who made the change")
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,44 +274,44 @@ class Incident:
     history: tuple[HistoryEntry, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_id(self.id, _INCIDENT_ID, "id")
+        check_id(self.id, INCIDENT_ID, "id")
         vocab.check_event_type(self.event_type, self.sub_event_type)
         if not self.disorder_type:
             default = vocab.default_disorder_type(self.sub_event_type)
             object.__setattr__(self, "disorder_type", default)
         allowed = vocab.allowed_disorder_types(self.sub_event_type)
-        _check(
+        check(
             self.disorder_type in allowed,
             "disorder_type",
             f"{self.sub_event_type!r} takes one of {sorted(allowed)}",
         )
-        _check_count(self.injuries, "injuries")
-        _check_names(self.tags, "tags")
+        check_count(self.injuries, "injuries")
+        check_names(self.tags, "tags")
         reserved = [tag for tag in self.tags if tag.startswith(vocab.TAG_PREFIX)]
-        _check(not reserved, "tags", f"tags starting {vocab.TAG_PREFIX!r} are reserved")
+        check(not reserved, "tags", f"tags starting {vocab.TAG_PREFIX!r} are reserved")
         self._check_monitoring()
         for report_id in self.report_ids:
-            _check_id(report_id, _REPORT_ID, "report_ids")
-        _check(len(set(self.report_ids)) == len(self.report_ids), "report_ids", "repeated")
+            check_id(report_id, REPORT_ID, "report_ids")
+        check(len(set(self.report_ids)) == len(self.report_ids), "report_ids", "repeated")
         for other in self.possible_duplicates:
-            _check_id(other, _INCIDENT_ID, "possible_duplicates")
-            _check(other != self.id, "possible_duplicates", "an incident is not its own duplicate")
+            check_id(other, INCIDENT_ID, "possible_duplicates")
+            check(other != self.id, "possible_duplicates", "an incident is not its own duplicate")
         if self.merged_into is not None:
-            _check_id(self.merged_into, _INCIDENT_ID, "merged_into")
-            _check(self.merged_into != self.id, "merged_into", "not into itself")
+            check_id(self.merged_into, INCIDENT_ID, "merged_into")
+            check(self.merged_into != self.id, "merged_into", "not into itself")
         schemes = [scheme for scheme, _ in self.external_ids]
-        _check(len(set(schemes)) == len(schemes), "external_ids", "one id per dataset")
+        check(len(set(schemes)) == len(schemes), "external_ids", "one id per dataset")
 
     def _check_monitoring(self) -> None:
         if self.monitoring is not None:
-            kind = _member(vocab.MonitoringKind, self.monitoring, "monitoring")
+            kind = member(vocab.MonitoringKind, self.monitoring, "monitoring")
             object.__setattr__(self, "monitoring", kind)
             vocab.check_monitoring_fit(kind, self.event_type, self.sub_event_type)
         for name in ("explosions", "shots"):
-            _check_count(getattr(self, name), name)
+            check_count(getattr(self, name), name)
             counted = getattr(self, name) is not None
             ok = not counted or self.monitoring is vocab.MonitoringKind.CEASEFIRE_VIOLATION
-            _check(ok, name, "only a ceasefire violation counts explosions and shots")
+            check(ok, name, "only a ceasefire violation counts explosions and shots")
 
     @property
     def family(self) -> vocab.Family:
@@ -441,7 +324,7 @@ class Incident:
 
 
 def _check_open(incident: Incident) -> None:
-    _check(
+    check(
         incident.merged_into is None,
         "incident_id",
         f"{incident.id} was merged into {incident.merged_into}; change that one instead",
@@ -453,7 +336,7 @@ def attach_report(
 ) -> tuple[Incident, Report, HistoryEntry]:
     """Attach a report that belongs to no incident yet."""
     _check_open(incident)
-    _check(
+    check(
         report.incident_id is None,
         "report_id",
         f"{report.id} is already attached to {report.incident_id}",
@@ -476,7 +359,7 @@ def merge_incidents(
     union of tags, possible duplicates and external ids; every other value is
     `kept`'s. The callers re-point the reports listed in the entry.
     """
-    _check(kept.id != absorbed.id, "incident_id", "an incident cannot be merged into itself")
+    check(kept.id != absorbed.id, "incident_id", "an incident cannot be merged into itself")
     _check_open(kept)
     _check_open(absorbed)
     entry = HistoryEntry(
@@ -510,15 +393,15 @@ def split_incident(
     """Move some reports to a new incident that starts as a copy of this one."""
     _check_open(incident)
     chosen = set(report_ids)
-    _check(bool(chosen), "report_ids", "choose at least one report to move")
+    check(bool(chosen), "report_ids", "choose at least one report to move")
     unknown = sorted(chosen - set(incident.report_ids))
-    _check(not unknown, "report_ids", f"not reports of {incident.id}: {', '.join(unknown)}")
-    _check(
+    check(not unknown, "report_ids", f"not reports of {incident.id}: {', '.join(unknown)}")
+    check(
         len(chosen) < len(incident.report_ids),
         "report_ids",
         "leave at least one report on the incident",
     )
-    _check(new_id != incident.id, "new_id", "the new incident needs its own id")
+    check(new_id != incident.id, "new_id", "the new incident needs its own id")
     moved = tuple(r for r in incident.report_ids if r in chosen)
     entry = HistoryEntry(HistoryAction.SPLIT, at, by, incident.id, new_id, moved, note)
     remaining = replace(

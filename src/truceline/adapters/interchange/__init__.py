@@ -26,7 +26,8 @@ from datetime import date, datetime
 from typing import TextIO, TypeVar
 
 from truceline.domain.errors import InputError
-from truceline.domain.incidents import Incident, Report
+from truceline.domain.incidents import Incident
+from truceline.domain.reports import Report
 
 __all__ = [
     "ExportResult",

@@ -27,17 +27,8 @@ from truceline.adapters.interchange import (
 )
 from truceline.domain import event_types as vocab
 from truceline.domain.errors import InputError
-from truceline.domain.incidents import (
-    UNGRADED,
-    Actors,
-    AdmiraltyGrade,
-    Channel,
-    DateRange,
-    Fatalities,
-    Incident,
-    Location,
-    Report,
-)
+from truceline.domain.incidents import Actors, DateRange, Fatalities, Incident, Location
+from truceline.domain.reports import UNGRADED, AdmiraltyGrade, Channel, Report
 
 #: ACLED's columns, in ACLED's order.
 ACLED_COLUMNS = (
