@@ -12,18 +12,27 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from truceline import __version__
 from truceline.adapters.packs import read_pack
-from truceline.bootstrap import App, bootstrap
+from truceline.bootstrap import App
 from truceline.domain.errors import InputError, PackError, TrucelineError
 from truceline.entrypoints.cli_accounts import create_demo_users, keys_cli, tokens_cli, users_cli
 from truceline.entrypoints.cli_ledger import ledger_cli
+from truceline.entrypoints.cli_support import (
+    AgreementOption,
+    DbOption,
+    app_for,
+    err,
+    fail,
+    open_app,
+    out,
+    report_pack_error,
+    settings_for,
+    start,
+)
 from truceline.packs import DEFAULT_EXAMPLE, example_names, example_pack_path
 from truceline.services.agreements import LoadPack
 from truceline.services.geography import Geography, rows
@@ -47,74 +56,13 @@ cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(keys_cli, name="keys")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file path \\[env: TRUCELINE_DATABASE_URL]."),
-]
-AgreementOption = Annotated[
-    str | None, typer.Option("--agreement", help="Agreement id; the first loaded by default.")
-]
 CHUNK = 50_000
-
-
-def fail(message: str) -> typer.Exit:
-    """Print `message` on stderr and return the exit (code 2) to raise."""
-    err.print(f"error: {message}", markup=False)
-    return typer.Exit(code=2)
-
-
-def database_url(db: str | None) -> str | None:
-    """`--db` as a URL: a bare path means a SQLite file."""
-    if db is None:
-        return None
-    return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
-
-
-def settings_for(db: str | None, **values: object) -> Settings:
-    """Settings from the environment, with the command line's values on top."""
-    url = database_url(db)
-    if url is not None:
-        values["database_url"] = url
-    try:
-        return Settings(**values)  # type: ignore[arg-type]
-    except ValidationError as error:
-        problems = "; ".join(
-            f"TRUCELINE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in error.errors()
-        )
-        raise fail(f"bad setting: {problems}") from None
-
-
-def open_app(db: str | None) -> App:
-    """The application on the chosen database; errors exit with code 2."""
-    return start(settings_for(db))
 
 
 def load_geography(db: str | None, agreement: str | None) -> Geography:
     """The geography of one loaded agreement; the database is closed again before returning."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         return app.geography(agreement)
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
-
-
-def start(settings: Settings) -> App:
-    """Bootstrap the application; a bad pack, example or database exits with code 2."""
-    try:
-        return bootstrap(settings)
-    except PackError as error:
-        raise report_pack_error(error) from error
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    except SQLAlchemyError as error:
-        reason = str(error.orig) if isinstance(error, DBAPIError) else str(error)
-        raise fail(f"database {settings.database_url}: {reason.strip()}") from None
 
 
 def version_callback(value: bool) -> None:
@@ -136,13 +84,6 @@ def root(
     ] = False,
 ) -> None:
     """Truceline: agreements, zones and routes of a ceasefire, on a map and in the record."""
-
-
-def report_pack_error(error: PackError) -> typer.Exit:
-    """Every problem of a pack, one per line as file:line: reason."""
-    for problem in error.problems:
-        err.print(f"{problem}", markup=False)
-    return fail(f"the pack was refused ({len(error.problems)} problem(s)); nothing was written")
 
 
 @cli.command()

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from truceline.adapters.signing import Ed25519Signer, key_id_of
 from truceline.domain.accounts import TOKEN_SCOPES, Actor, Role
 from truceline.domain.errors import TrucelineError
+from truceline.entrypoints.cli_support import DbOption, app_for, err, fail, out
 from truceline.services import accounts, demo_accounts
 from truceline.services.agreements import list_agreements
 
@@ -34,13 +34,7 @@ keys_cli = typer.Typer(
     help="Ed25519 keys of users who sign on their own machine.", no_args_is_help=True
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file path \\[env: TRUCELINE_DATABASE_URL]."),
-]
 PublicKeyOption = Annotated[
     str | None,
     typer.Option(
@@ -48,20 +42,6 @@ PublicKeyOption = Annotated[
         help="The user's Ed25519 public key in base64 (from `truceline keys generate`).",
     ),
 ]
-
-
-def fail(message: str) -> typer.Exit:
-    """Print `message` on stderr and return the exit (code 2) to raise."""
-    err.print(f"error: {message}", markup=False)
-    return typer.Exit(code=2)
-
-
-def open_app(db: str | None) -> App:
-    """The application on the chosen database, started as every command starts it."""
-    # Imported here: cli.py registers this module, so it cannot be imported at the top.
-    from truceline.entrypoints.cli import open_app as start
-
-    return start(db)
 
 
 def public_key_from(text: str) -> bytes:
@@ -113,8 +93,7 @@ def users_add(
     key = None if public_key is None else public_key_from(public_key)
     password = read_password(password_stdin)
     command = accounts.AddUser(username, name or username, party, role, password, key)
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         user = accounts.add_user(
             command,
             app.uow(),
@@ -123,10 +102,6 @@ def users_add(
             now=app.now,
             policy=app.account_policy,
         )
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     custody = "kept by the user" if key is not None else "sealed on the server"
     out.print(
         f"added {user.username} ({user.role}, party {user.party or 'none'}): "
@@ -137,13 +112,8 @@ def users_add(
 @users_cli.command("list")
 def users_list(db: DbOption = None) -> None:
     """Every user: name, role, party, whether active, and their public key."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         users = accounts.list_users(app.uow(), Actor.operator())
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     table = Table("username", "name", "role", "party", "status", "key id", "created (UTC)")
     for user in users:
         table.add_row(
@@ -164,16 +134,11 @@ def users_disable(
     db: DbOption = None,
 ) -> None:
     """Disable a user for good: no login, no tokens, no sessions, no new entries."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         user = accounts.find_user(app.uow(), username)
         accounts.disable_user(
             accounts.DisableUser(user.id), app.uow(), Actor.operator(), app.log.signer, now=app.now
         )
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     out.print(f"disabled {username}")
 
 
@@ -188,8 +153,7 @@ def tokens_create(
     db: DbOption = None,
 ) -> None:
     """Create an API token and print its secret: once, never again."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         user = accounts.find_user(app.uow(), username)
         token, secret = accounts.create_token(
             accounts.CreateToken(user.id, name, tuple(scope)),
@@ -198,10 +162,6 @@ def tokens_create(
             app.log.signer,
             now=app.now,
         )
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     err.print(
         f"token {token.id} for {username} ({', '.join(token.scopes)}). "
         "The secret below is shown once and stored only as a hash: keep it now."
@@ -217,15 +177,10 @@ def tokens_list(
     db: DbOption = None,
 ) -> None:
     """API tokens (never their secrets): id, owner, name, scopes, when used, whether revoked."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         user_id = None if username is None else accounts.find_user(app.uow(), username).id
         tokens = accounts.list_tokens(app.uow(), Actor.operator(), user_id)
         owners = {u.id: u.username for u in accounts.list_users(app.uow(), Actor.operator())}
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     table = Table("id", "user", "name", "scopes", "created (UTC)", "last used", "revoked")
     for token in tokens:
         table.add_row(
@@ -246,15 +201,10 @@ def tokens_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke an API token: it stops working at once."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         accounts.revoke_token(
             accounts.RevokeToken(token_id), app.uow(), Actor.operator(), app.log.signer, now=app.now
         )
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     out.print(f"revoked {token_id}")
 
 
@@ -290,8 +240,7 @@ def keys_register(
 ) -> None:
     """Register a user's own public key (the server stops holding a key for them)."""
     key = public_key_from(public_key)
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         user = accounts.find_user(app.uow(), username)
         accounts.register_key(
             accounts.RegisterKey(user.id, key),
@@ -300,10 +249,6 @@ def keys_register(
             app.log.signer,
             now=app.now,
         )
-    except TrucelineError as error:
-        raise fail(str(error)) from error
-    finally:
-        app.close()
     out.print(f"registered the key of {username}")
 
 

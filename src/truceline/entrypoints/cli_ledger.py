@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from truceline.adapters.ledger_client import LedgerClient
 from truceline.adapters.signing import Ed25519Signer
 from truceline.domain.errors import ConflictError, TrucelineError
+from truceline.entrypoints.cli_support import DbOption, app_for, err, open_app, out
 from truceline.services.ledger import entries_page, publish_checkpoint
 from truceline.services.ledger_verify import (
     VerifyReport,
@@ -30,20 +30,14 @@ from truceline.services.ledger_verify import (
 from truceline.services.witness import WitnessStatus, witness
 
 if TYPE_CHECKING:
-    from truceline.bootstrap import App
+    pass
 
 ledger_cli = typer.Typer(
     help="The signed transparency log: checkpoints, export, verify, witness.",
     no_args_is_help=True,
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file path \\[env: TRUCELINE_DATABASE_URL]."),
-]
 LogKeyOption = Annotated[
     str | None,
     typer.Option(
@@ -60,14 +54,6 @@ def stop(message: str, code: int = UNREADABLE) -> typer.Exit:
     """Print `message` on stderr and return the exit to raise."""
     err.print(f"error: {message}", markup=False)
     return typer.Exit(code=code)
-
-
-def open_app(db: str | None) -> App:
-    """The application on the chosen database, started as every command starts it."""
-    # Imported here: cli.py registers this module, so it cannot be imported at the top.
-    from truceline.entrypoints.cli import open_app as start
-
-    return start(db)
 
 
 @contextmanager
@@ -107,13 +93,8 @@ def key_text(value: str | None) -> str | None:
 @ledger_cli.command("checkpoint")
 def checkpoint(db: DbOption = None) -> None:
     """Sign and publish a checkpoint of the log now, and print it."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         note = publish_checkpoint(app.uow(), app.log, app.now)
-    except TrucelineError as error:
-        raise stop(str(error)) from error
-    finally:
-        app.close()
     out.print(note.text(), end="", markup=False)
 
 
@@ -245,13 +226,8 @@ def show(
     limit: Annotated[int, typer.Option(min=1, max=5000, help="Most entries to show.")] = 20,
 ) -> None:
     """List entries of the log: seq, time, event, actor, party, subject and key."""
-    app = open_app(db)
-    try:
+    with app_for(db) as app:
         page = entries_page(app.uow(), start, limit)
-    except TrucelineError as error:
-        raise stop(str(error)) from error
-    finally:
-        app.close()
     table = Table()
     for name in ("seq", "time (UTC)", "event", "actor", "party", "subject", "key id"):
         table.add_column(name, overflow="fold")

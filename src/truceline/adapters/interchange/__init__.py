@@ -142,6 +142,16 @@ def records(
         yield start, dict(zip(header, values, strict=True))
 
 
+def parsed_rows(
+    stream: TextIO,
+    required: Iterable[str],
+    parse: Callable[[int, dict[str, str]], ImportedRow | RejectedRow],
+) -> Iterator[ImportedRow | RejectedRow]:
+    """Each record of the CSV parsed by `parse(line, values)`; unreadable records rejected."""
+    for item in records(stream, required):
+        yield item if isinstance(item, RejectedRow) else parse(*item)
+
+
 class RowReader:
     """Reads one row's columns, collecting a problem for each bad value."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import TextIO
 
 from truceline.adapters.interchange import (
@@ -23,7 +24,7 @@ from truceline.adapters.interchange import (
     RowReader,
     collect,
     number_text,
-    records,
+    parsed_rows,
 )
 from truceline.domain import event_types as vocab
 from truceline.domain.errors import InputError
@@ -294,12 +295,8 @@ def iter_acled(
     `received_at` is used for rows without a ``timestamp``; `grade` is given
     to every report (by default F6: cannot be judged).
     """
-    for item in records(stream, REQUIRED_COLUMNS):
-        if isinstance(item, RejectedRow):
-            yield item
-            continue
-        line, values = item
-        yield _parse(line, values, entered_by=entered_by, received_at=received_at, grade=grade)
+    parse = partial(_parse, entered_by=entered_by, received_at=received_at, grade=grade)
+    yield from parsed_rows(stream, REQUIRED_COLUMNS, parse)
 
 
 def read_acled(

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time
+from functools import partial
 from typing import TextIO
 
 from truceline.adapters.interchange import (
@@ -26,7 +27,7 @@ from truceline.adapters.interchange import (
     RowReader,
     collect,
     number_text,
-    records,
+    parsed_rows,
 )
 from truceline.domain import event_types as vocab
 from truceline.domain.errors import InputError
@@ -300,12 +301,8 @@ def iter_ucdp(
     widened to take in best, and a warning naming the line and column.
     `received_at` is used for reports whose article has no date.
     """
-    for item in records(stream, REQUIRED_COLUMNS):
-        if isinstance(item, RejectedRow):
-            yield item
-            continue
-        line, values = item
-        yield _parse(line, values, entered_by=entered_by, received_at=received_at, grade=grade)
+    parse = partial(_parse, entered_by=entered_by, received_at=received_at, grade=grade)
+    yield from parsed_rows(stream, REQUIRED_COLUMNS, parse)
 
 
 def read_ucdp(

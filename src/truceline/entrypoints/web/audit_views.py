@@ -16,20 +16,15 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from truceline.adapters.signing import verify_signature
 from truceline.bootstrap import App
-from truceline.domain import merkle
 from truceline.domain.errors import NotFoundError, TrucelineError
 from truceline.domain.events import EVENT_NAMES, OPERATOR
 from truceline.domain.ledger import (
-    KEY_REGISTERED,
     CheckpointRecord,
-    LedgerEntry,
     b64,
-    parse_leaf,
-    registered_key,
 )
 from truceline.services import accounts, ledger, ledger_verify
+from truceline.services.ledger_history import checked_history
 
 RECENT_ENTRIES = 15
 RECENT_COSIGNATURES = 20
@@ -182,12 +177,10 @@ class EntryRow:
 
 def history_rows(app: App, subject: str) -> list[EntryRow]:
     """Every entry about `subject`, oldest first, each signature and key checked again."""
-    entries = ledger.history(app.uow(), subject)
     names = ActorNames(app)
-    keys = ActorKeys(app)
     rows = []
-    for entry in entries:
-        valid, problem, data = check_entry(entry, keys)
+    for check in checked_history(app.uow(), subject, app.log.public_key):
+        entry = check.entry
         rows.append(
             EntryRow(
                 seq=entry.seq,
@@ -196,63 +189,13 @@ def history_rows(app: App, subject: str) -> list[EntryRow]:
                 time=when(entry.time),
                 event=entry.event,
                 meaning=EVENT_NAMES.get(entry.event, ""),
-                summary=summarise(data),
+                summary=summarise(check.data),
                 key_id=entry.key_id,
-                valid=valid,
-                problem=problem,
+                valid=check.valid,
+                problem=check.problem,
             )
         )
     return rows
-
-
-def check_entry(entry: LedgerEntry, keys: ActorKeys) -> tuple[bool, str, Mapping[str, Any]]:
-    """(valid, why not, the event's data): hash, signature, and whose key signed it."""
-    try:
-        parsed = parse_leaf(entry.leaf)
-    except ValueError as error:
-        return False, str(error), {}
-    data = parsed.body.get("data")
-    data = data if isinstance(data, Mapping) else {}
-    if merkle.leaf_hash(entry.leaf) != entry.leaf_hash:
-        return False, "the entry does not match the hash recorded when it was appended", data
-    if not verify_signature(parsed.public_key, parsed.event_json, parsed.signature):
-        return False, "the signature does not verify: the event was altered", data
-    actor = str(parsed.body.get("actor"))
-    if actor != entry.actor:
-        return False, "the signed actor is not the actor stored for the entry", data
-    if not keys.allows(actor, parsed.public_key, entry.seq):
-        return False, "signed with a key that was not registered for its actor", data
-    return True, "", data
-
-
-class ActorKeys:
-    """The keys each actor may sign with: the log's key for the operator, else the keys
-    registered for the actor by `user.key_registered` entries, each from its seq on."""
-
-    def __init__(self, app: App) -> None:
-        self._app = app
-        self._registered: dict[str, list[tuple[int, bytes]]] = {}
-
-    def allows(self, actor: str, public_key: bytes, seq: int) -> bool:
-        """Whether `public_key` could sign entry `seq` for `actor`."""
-        if actor == OPERATOR:
-            return public_key == self._app.log.public_key
-        if actor not in self._registered:
-            self._registered[actor] = self._registrations(actor)
-        return any(at < seq and key == public_key for at, key in self._registered[actor])
-
-    def _registrations(self, user_id: str) -> list[tuple[int, bytes]]:
-        found = []
-        for entry in ledger.history(self._app.uow(), user_id):
-            if entry.event != KEY_REGISTERED:
-                continue
-            try:
-                registered = registered_key(parse_leaf(entry.leaf).body)
-            except ValueError:
-                continue
-            if registered is not None and registered[0] == user_id:
-                found.append((entry.seq, registered[1]))
-        return found
 
 
 class ActorNames:
