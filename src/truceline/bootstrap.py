@@ -27,6 +27,7 @@ from truceline.services.agreements import (
     get_agreement,
     load_pack,
 )
+from truceline.services.enrichment import DuplicatePolicy, Enricher
 from truceline.services.geography import Geography
 from truceline.services.ledger import LogIdentity
 from truceline.settings import Settings
@@ -69,6 +70,16 @@ class App:
                 }
                 self._geographies[key] = geo
             return geo
+
+    def enricher(self, agreement_id: str | None = None) -> Enricher:
+        """What links incidents to the agreement's zones, route and provisions."""
+        return Enricher(self.geography(agreement_id))
+
+    @property
+    def duplicate_policy(self) -> DuplicatePolicy:
+        """When two incidents may be the same event, from the settings."""
+        s = self.settings
+        return DuplicatePolicy(s.duplicate_km, s.duplicate_days, s.duplicate_text_similarity)
 
     @property
     def account_policy(self) -> AccountPolicy:

@@ -51,6 +51,24 @@ class Settings(BaseSettings):
         min_length=1,
         description="The log's origin: the first line of its checkpoints and its key name.",
     )
+    duplicate_km: float = Field(
+        default=5.0,
+        ge=0,
+        le=100,
+        description="Incidents at most this far apart (km) may be proposed as duplicates.",
+    )
+    duplicate_days: int = Field(
+        default=2,
+        ge=0,
+        le=60,
+        description="Incidents at most this many days apart may be proposed as duplicates.",
+    )
+    duplicate_text_similarity: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="The least text similarity (0-1) of two possible duplicates with text.",
+    )
     checkpoint_interval_s: int = Field(
         default=300,
         ge=0,

@@ -7,14 +7,20 @@ from pathlib import Path
 
 import pytest
 import shapely
-from sqlalchemy import func, select, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import func, inspect, select, text
 
 from tests.geometries import known_points
 from tests.packs import copy_example, edit_text
 from truceline.adapters.db import tables as t
+from truceline.adapters.db.engine import make_engine
+from truceline.adapters.db.migrate import MIGRATIONS
 from truceline.adapters.packs import read_pack
 from truceline.bootstrap import bootstrap
+from truceline.domain.agreements import BreachRule
 from truceline.domain.errors import ConflictError, PackError
+from truceline.domain.event_types import Family, MonitoringKind
 from truceline.services.agreements import LoadPack, LoadStatus, get_agreement, list_agreements
 from truceline.settings import Settings
 
@@ -166,3 +172,96 @@ def test_migrations_can_run_again_on_a_migrated_database(database_url: str) -> N
     bootstrap(Settings(database_url=database_url)).close()
     bootstrap(Settings(database_url=database_url)).close()
     assert row_counts(database_url)["agreements"] == 0
+
+
+def test_breach_rules_come_back_from_the_database_as_they_were_read(
+    database_url: str, tmp_path: Path
+) -> None:
+    pack = copy_example(tmp_path)
+    source = 'source: {document: sochi-2018, section: "point 6"}'
+    edit_text(
+        pack,
+        "agreement.yaml",
+        source,
+        f"{source}\n    breached_by:"
+        "\n      - {families: [violent, strategic], event_types: [Battles, Strategic developments],"
+        " sub_event_types: [Armed clash, Other], monitoring: [heavy_weapon_sighting],"
+        " zones: [corridor-south], after: deadline}"
+        "\n      - {monitoring: [access_restriction], zones: []}",
+    )
+    app = bootstrap(Settings(database_url=database_url))
+    try:
+        app.load(LoadPack(pack))
+        stored = get_agreement(app.uow(), "idlib-m4")
+    finally:
+        app.close()
+    original = read_pack(pack)
+    assert stored.provisions == original.provisions
+    rules = {p.id: p.breached_by for p in stored.provisions}
+    assert rules["sochi-6-heavy-weapons-out"] == (
+        BreachRule(
+            families=(Family.VIOLENT, Family.STRATEGIC),
+            event_types=("Battles", "Strategic developments"),
+            sub_event_types=("Armed clash", "Other"),
+            monitoring=(MonitoringKind.HEAVY_WEAPON_SIGHTING,),
+            zones=("corridor-south",),
+            after="deadline",
+        ),
+        BreachRule(monitoring=(MonitoringKind.ACCESS_RESTRICTION,), zones=()),
+    )
+    assert rules["moscow-1-ceasefire"] == (BreachRule(families=(Family.VIOLENT,), zones=None),)
+    assert rules["sochi-1-de-escalation-area"] == ()
+
+
+def test_a_pack_whose_only_change_is_a_breach_rule_is_a_changed_pack(
+    database_url: str, example_pack: Path, tmp_path: Path
+) -> None:
+    changed = copy_example(tmp_path)
+    edit_text(changed, "agreement.yaml", "families: [violent]", "families: [violent, strategic]")
+    app = bootstrap(Settings(database_url=database_url))
+    try:
+        app.load(LoadPack(example_pack))
+        with pytest.raises(ConflictError, match="--replace"):
+            app.load(LoadPack(changed))
+        result = app.load(LoadPack(changed, replace=True))
+        ceasefire = next(
+            p for p in get_agreement(app.uow()).provisions if p.id == "moscow-1-ceasefire"
+        )
+    finally:
+        app.close()
+    assert result.status is LoadStatus.UPDATED
+    assert ceasefire.breached_by == (BreachRule(families=(Family.VIOLENT, Family.STRATEGIC)),)
+
+
+def test_the_breach_rules_migration_gives_stored_provisions_no_rules(database_url: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0003")
+            conn.execute(
+                text(
+                    "INSERT INTO agreements (id, title, summary, format_version, crs, timezone,"
+                    " digest, documents, attribution, loaded_at) VALUES ('a', 'A', '', 1,"
+                    " 'EPSG:32637', 'UTC', 'd', '[]', '[]', '2020-01-01 00:00:00+00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO provisions (agreement_id, id, position, text, category,"
+                    " obligated, effective, deadline, zones, verification, source_document,"
+                    " source_section) VALUES ('a', 'p', 0, 'P', 'ceasefire', '[]',"
+                    " '2020-01-01 00:00:00+00:00', NULL, '[]', 'V', 'doc', '1')"
+                )
+            )
+            command.upgrade(config, "0004")
+            rules = conn.execute(select(t.provisions.c.breached_by)).scalar_one()
+            command.downgrade(config, "0003")
+            columns = {c["name"] for c in inspect(conn).get_columns("provisions")}
+    finally:
+        engine.dispose()
+    assert rules == []
+    assert "breached_by" not in columns
+    assert "source_section" in columns

@@ -9,7 +9,9 @@ import pytest
 from tests.geometries import BOW_TIE
 from tests.packs import add_zone_feature, copy_example, edit_text, line_of
 from truceline.adapters.packs import read_pack
+from truceline.domain.agreements import BreachRule
 from truceline.domain.errors import PackError, Problem
+from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.zones import Side, ZoneKind
 
 
@@ -236,3 +238,132 @@ def test_a_route_problem_names_the_route_file_with_its_folder(tmp_path: Path) ->
     edit_text(pack, "routes.geojson", '"vertices": [', '"vertices_": [')
     [problem] = problems_of(pack)
     assert problem.file == str(pack / "routes.geojson")
+
+
+def test_the_example_packs_breach_rules_are_read(example_pack: Path) -> None:
+    rules = {p.id: p.breached_by for p in read_pack(example_pack).provisions if p.breached_by}
+    assert rules == {
+        "moscow-1-ceasefire": (BreachRule(families=(Family.VIOLENT,)),),
+        "moscow-2-security-corridor": (
+            BreachRule(monitoring=(MonitoringKind.HEAVY_WEAPON_SIGHTING,)),
+        ),
+        "moscow-3-joint-patrols": (BreachRule(monitoring=(MonitoringKind.PATROL_ATTACK,)),),
+    }
+
+
+# The first provision, sochi-1-de-escalation-area, has neither zones nor a deadline.
+FIRST_SOURCE = 'source: {document: sochi-2018, section: "point 1-2"}'
+
+
+def add_rules(pack: Path, *rules: str) -> None:
+    """Give the first provision a `breached_by` list of these (YAML flow mapping) rules."""
+    listed = "".join(f"\n      - {rule}" for rule in rules)
+    edit_text(pack, "agreement.yaml", FIRST_SOURCE, f"{FIRST_SOURCE}\n    breached_by:{listed}")
+
+
+def test_a_rule_with_every_key_is_read_into_the_provision(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    add_rules(
+        pack,
+        "{families: [violent], event_types: [Battles], sub_event_types: [Armed clash], "
+        "monitoring: [ceasefire_violation], zones: [corridor-south]}",
+        "{monitoring: [access_restriction], zones: []}",
+    )
+    first = read_pack(pack).provisions[0]
+    assert first.breached_by == (
+        BreachRule(
+            families=(Family.VIOLENT,),
+            event_types=("Battles",),
+            sub_event_types=("Armed clash",),
+            monitoring=(MonitoringKind.CEASEFIRE_VIOLATION,),
+            zones=("corridor-south",),
+        ),
+        BreachRule(monitoring=(MonitoringKind.ACCESS_RESTRICTION,), zones=()),
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("{families: [violence]}", "breached_by[0].families[0]: Input should be 'violent'"),
+        (
+            "{event_types: [Battle]}",
+            "breached_by[0].event_types[0]: unknown ACLED event type 'Battle'",
+        ),
+        (
+            "{sub_event_types: [Armed clash, Skirmish]}",
+            "breached_by[0].sub_event_types[1]: unknown ACLED sub-event type 'Skirmish'",
+        ),
+        (
+            "{event_types: [Battles, Protests], sub_event_types: [Air/drone strike]}",
+            "breached_by[0].sub_event_types[0]: 'Air/drone strike' belongs to "
+            "'Explosions/Remote violence', none of the rule's event_types",
+        ),
+        (
+            "{monitoring: [shelling]}",
+            "breached_by[0].monitoring[0]: Input should be 'ceasefire_violation'",
+        ),
+        (
+            "{families: [violent], zones: [corridor-west]}",
+            "breached_by[0].zones[0]: unknown zone 'corridor-west' "
+            "(known: corridor-north, corridor-south)",
+        ),
+        ("{zones: [corridor-north]}", "breached_by[0]: a rule gives at least one of families"),
+        (
+            "{families: [violent], after: deadline}",
+            "breached_by[0].after: the provision has no deadline to count from",
+        ),
+        ("{families: [violent], after: signing}", "breached_by[0].after: Input should be"),
+        ("{familes: [violent]}", "breached_by[0].familes: Extra inputs are not permitted"),
+        (
+            "{families: [strategic], monitoring: [patrol_attack]}",
+            "breached_by[0]: no incident can meet all of this rule's criteria at once",
+        ),
+    ],
+)
+def test_a_bad_breach_rule_is_refused_with_its_line_and_path(
+    tmp_path: Path, rule: str, expected: str
+) -> None:
+    pack = copy_example(tmp_path)
+    add_rules(pack, rule)
+    line = line_of(pack, "agreement.yaml", rule)
+    [problem] = problems_of(pack)
+    assert problem.file.endswith("agreement.yaml")
+    assert problem.location == f"line {line}"
+    assert problem.reason.startswith("provisions[0]."), problem
+    assert expected in problem.reason, problem
+
+
+def test_every_breach_rule_problem_is_reported_at_once(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    add_rules(
+        pack,
+        "{event_types: [Battle]}",
+        "{families: [violent], zones: [nowhere]}",
+        "{families: [violent], after: deadline}",
+        "{event_types: [Riots], sub_event_types: [Grenade]}",
+    )
+    edit_text(pack, "agreement.yaml", "obligated: [opposition, tr]", "obligated: [opposition, xx]")
+    reasons = [p.reason for p in problems_of(pack)]
+    assert [r.split(":")[0] for r in reasons] == [
+        "provisions[0].breached_by[0].event_types[0]",
+        "provisions[0].breached_by[1].zones[0]",
+        "provisions[0].breached_by[2].after",
+        "provisions[0].breached_by[3].sub_event_types[0]",
+        "provisions[2].obligated[1]",
+    ]
+
+
+def test_a_deadline_rule_is_accepted_on_a_provision_with_a_deadline(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(
+        pack,
+        "agreement.yaml",
+        'section: "point 6"}',
+        'section: "point 6"}\n    breached_by:\n      - {monitoring: [heavy_weapon_sighting], '
+        "zones: [], after: deadline}",
+    )
+    provision = next(p for p in read_pack(pack).provisions if p.id == "sochi-6-heavy-weapons-out")
+    assert provision.breached_by == (
+        BreachRule(monitoring=(MonitoringKind.HEAVY_WEAPON_SIGHTING,), zones=(), after="deadline"),
+    )

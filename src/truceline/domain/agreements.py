@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.places import Place
 from truceline.domain.zones import Route, Zone
 
@@ -68,6 +69,24 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class BreachRule:
+    """Which incidents may breach a provision: every criterion given must match.
+
+    Each list matches when the incident's value is any one of it; an empty list
+    is no criterion. `zones` None means the provision's own zones, an empty
+    tuple anywhere. `after` names the provision's instant (``effective`` or
+    ``deadline``) that an incident must extend past. See domain/breaches.py.
+    """
+
+    families: tuple[Family, ...] = ()
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    monitoring: tuple[MonitoringKind, ...] = ()
+    zones: tuple[str, ...] | None = None
+    after: str = "effective"
+
+
+@dataclass(frozen=True, slots=True)
 class Provision:
     """One obligation of the agreement, paraphrased in the project's words."""
 
@@ -80,6 +99,7 @@ class Provision:
     zones: tuple[str, ...]
     verification: str
     source: SourceRef
+    breached_by: tuple[BreachRule, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

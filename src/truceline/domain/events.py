@@ -25,6 +25,13 @@ EVENT_NAMES: dict[str, str] = {
     "user.key_registered": "A user's Ed25519 public key was registered for signing entries.",
     "token.created": "An API token was issued to a user, with its scopes (never the token itself).",
     "token.revoked": "An API token was revoked.",
+    "incident.reported": "A report was filed and started a new incident.",
+    "incident.report_attached": "A new report was filed and joined an existing incident.",
+    "incident.merged": "An incident was merged into another; it stays, marked as merged.",
+    "incident.split": "Some reports of an incident were moved to a new incident.",
+    "incident.position_recorded": "A party recorded a version of its position on an incident.",
+    "incident.verdict_recorded": "The monitor recorded a version of its verdict on an incident.",
+    "incidents.imported": "A file of ACLED or UCDP rows was imported (its checksum and counts).",
     "checkpoint.published": "The log signed a checkpoint of its current tree head.",
     "witness.cosigned": "A witness cosigned a checkpoint it found consistent with its last one.",
 }

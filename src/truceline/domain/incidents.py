@@ -225,9 +225,15 @@ class Links:
 class HistoryAction(StrEnum):
     """What a history entry records."""
 
+    REPORTED = "reported"
+    IMPORTED = "imported"
+    UPDATED = "updated"
     REPORT_ATTACHED = "report_attached"
     MERGED = "merged"
     SPLIT = "split"
+    POSITION_RECORDED = "position_recorded"
+    VERDICT_RECORDED = "verdict_recorded"
+    LINKS_RECOMPUTED = "links_recomputed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ class Action(StrEnum):
     LOAD_AGREEMENT = "load_agreement"
     PUBLISH_CHECKPOINT = "publish_checkpoint"
     REPORT_INCIDENT = "report_incident"
+    CONSOLIDATE_INCIDENTS = "consolidate_incidents"
+    IMPORT_DATA = "import_data"
     RECORD_POSITION = "record_position"
     RECORD_MONITOR_VERDICT = "record_monitor_verdict"
     APPROVE_JOINT_FINDING = "approve_joint_finding"
@@ -82,6 +84,8 @@ _GRANTS: dict[Action, dict[Role, frozenset[Scope]]] = {
     Action.LOAD_AGREEMENT: {_AD: NO_PARTY},
     Action.PUBLISH_CHECKPOINT: {_AD: NO_PARTY},
     Action.REPORT_INCIDENT: {_ZO: OWN, _MO: OWN},
+    Action.CONSOLIDATE_INCIDENTS: dict.fromkeys((_ZO, _AO, _MO), NO_PARTY),
+    Action.IMPORT_DATA: {_AD: NO_PARTY},
     Action.RECORD_POSITION: {_ZO: OWN, _AO: OWN},
     Action.RECORD_MONITOR_VERDICT: {_MO: OWN},
     Action.APPROVE_JOINT_FINDING: {_AO: OWN},

@@ -12,6 +12,9 @@ from truceline.adapters.packs.reader import read_pack_with_digest
 from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, NotFoundError
 from truceline.domain.events import OPERATOR, Event
+from truceline.services.enrichment import Enricher
+from truceline.services.geography import Geography
+from truceline.services.incidents import recompute_links
 from truceline.services.ledger import Signer, record
 from truceline.services.unit_of_work import AgreementRecordLike, UnitOfWork
 
@@ -71,6 +74,10 @@ def load_pack(
             uow.agreements.remove(agreement.id)
         loaded_at = now()
         uow.agreements.add(agreement, digest, loaded_at)
+        if existing is not None:
+            counts["incidents_relinked"] = recompute_links(
+                uow, Enricher(Geography(agreement)), loaded_at
+            )
         event = Event(
             name="agreement.replaced" if existing is not None else "agreement.loaded",
             actor=OPERATOR,

@@ -9,6 +9,7 @@ from typing import Protocol, Self
 
 from truceline.domain.agreements import Agreement
 from truceline.services.account_store import AccountStore
+from truceline.services.incident_store import IncidentStore
 from truceline.services.ledger_store import LedgerStore
 
 
@@ -44,6 +45,8 @@ class UnitOfWork(Protocol):
     def accounts(self) -> AccountStore: ...  # pragma: no cover
     @property
     def agreements(self) -> AgreementStore: ...  # pragma: no cover
+    @property
+    def incidents(self) -> IncidentStore: ...  # pragma: no cover
     @property
     def ledger(self) -> LedgerStore: ...  # pragma: no cover
 

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, insert, select
 from truceline.adapters.db import tables as t
 from truceline.domain.agreements import (
     Agreement,
+    BreachRule,
     Party,
     PartyRole,
     Provision,
@@ -22,6 +23,7 @@ from truceline.domain.agreements import (
     SourceRef,
 )
 from truceline.domain.errors import NotFoundError
+from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.places import Place
 from truceline.domain.zones import CorridorSpec, Route, RouteVertex, Side, Zone, ZoneKind
 
@@ -123,6 +125,7 @@ class AgreementRepository:
                     "verification": p.verification,
                     "source_document": p.source.document,
                     "source_section": p.source.section,
+                    "breached_by": [_rule_json(rule) for rule in p.breached_by],
                 }
                 for p in a.provisions
             ],
@@ -246,6 +249,7 @@ class AgreementRepository:
                     zones=tuple(r.zones),
                     verification=r.verification,
                     source=SourceRef(r.source_document, r.source_section),
+                    breached_by=tuple(_rule_of(rule) for rule in r.breached_by),
                 )
                 for r in rows(t.provisions)
             ),
@@ -295,6 +299,28 @@ class AgreementRepository:
             ),
             attribution=tuple(head.attribution),
         )
+
+
+def _rule_json(rule: BreachRule) -> dict[str, Any]:
+    return {
+        "families": [str(f) for f in rule.families],
+        "event_types": list(rule.event_types),
+        "sub_event_types": list(rule.sub_event_types),
+        "monitoring": [str(m) for m in rule.monitoring],
+        "zones": None if rule.zones is None else list(rule.zones),
+        "after": rule.after,
+    }
+
+
+def _rule_of(data: dict[str, Any]) -> BreachRule:
+    return BreachRule(
+        families=tuple(Family(f) for f in data["families"]),
+        event_types=tuple(data["event_types"]),
+        sub_event_types=tuple(data["sub_event_types"]),
+        monitoring=tuple(MonitoringKind(m) for m in data["monitoring"]),
+        zones=None if data["zones"] is None else tuple(data["zones"]),
+        after=data["after"],
+    )
 
 
 def _utc(value: datetime) -> datetime:

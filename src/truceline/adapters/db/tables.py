@@ -67,6 +67,7 @@ provisions = _child(
     Column("verification", Text, nullable=False),
     Column("source_document", String(64), nullable=False),
     Column("source_section", Text, nullable=False),
+    Column("breached_by", JSON, nullable=False, default=list, server_default="[]"),
 )
 
 routes = _child(

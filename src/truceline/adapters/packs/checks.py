@@ -10,9 +10,10 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import LineString
 
 from truceline.adapters.packs.geojson_source import Feature
-from truceline.adapters.packs.schema import AgreementIn, RouteIn, ZoneIn
+from truceline.adapters.packs.schema import AgreementIn, ProvisionIn, RouteIn, ZoneIn
 from truceline.adapters.packs.yaml_source import YamlDocument
 from truceline.adapters.projection import MetricFrame
+from truceline.domain.breaches import AFTER_DEADLINE, rule_problems
 from truceline.domain.errors import Problem
 
 ROUTES_FILE = "routes.geojson"
@@ -30,6 +31,11 @@ def _duplicates(
     return ids
 
 
+def _unknown(kind: str, value: str, known: set[str]) -> str:
+    listed = ", ".join(sorted(known)) or "none"
+    return f"unknown {kind} {value!r} (known: {listed})"
+
+
 def check_references(
     model: AgreementIn,
     doc: YamlDocument,
@@ -42,10 +48,6 @@ def check_references(
     _duplicates(model.provisions, "provisions", doc, problems)
     routes = _duplicates(model.routes, "routes", doc, problems)
     zones = _duplicates(model.zones, "zones", doc, problems)
-
-    def unknown(kind: str, value: str, known: set[str]) -> str:
-        listed = ", ".join(sorted(known)) or "none"
-        return f"unknown {kind} {value!r} (known: {listed})"
 
     try:
         ZoneInfo(model.timezone)
@@ -61,18 +63,20 @@ def check_references(
         for j, party in enumerate(provision.obligated):
             if party not in parties:
                 problems.append(
-                    doc.problem(("provisions", i, "obligated", j), unknown("party", party, parties))
+                    doc.problem(
+                        ("provisions", i, "obligated", j), _unknown("party", party, parties)
+                    )
                 )
         for j, zone_id in enumerate(provision.zones):
             if zone_id not in zones:
                 problems.append(
-                    doc.problem(("provisions", i, "zones", j), unknown("zone", zone_id, zones))
+                    doc.problem(("provisions", i, "zones", j), _unknown("zone", zone_id, zones))
                 )
         if provision.source.document not in documents:
             problems.append(
                 doc.problem(
                     ("provisions", i, "source", "document"),
-                    unknown("document", provision.source.document, documents),
+                    _unknown("document", provision.source.document, documents),
                 )
             )
         if provision.deadline is not None and _sort_key(provision.deadline) < _sort_key(
@@ -91,6 +95,7 @@ def check_references(
                         ("provisions", i, field), "a time needs a UTC offset, such as +02:00"
                     )
                 )
+        _check_breach_rules(provision, i, doc, zones, problems)
 
     for i, route in enumerate(model.routes):
         _check_route(route, i, doc, route_features, problems)
@@ -100,14 +105,35 @@ def check_references(
         if zone.responsible is not None and zone.responsible not in parties:
             problems.append(
                 doc.problem(
-                    ("zones", i, "responsible"), unknown("party", zone.responsible, parties)
+                    ("zones", i, "responsible"), _unknown("party", zone.responsible, parties)
                 )
             )
         if zone.corridor is not None and zone.corridor.route not in routes:
             problems.append(
                 doc.problem(
-                    ("zones", i, "corridor", "route"), unknown("route", zone.corridor.route, routes)
+                    ("zones", i, "corridor", "route"),
+                    _unknown("route", zone.corridor.route, routes),
                 )
+            )
+
+
+def _check_breach_rules(
+    provision: ProvisionIn,
+    index: int,
+    doc: YamlDocument,
+    zones: set[str],
+    problems: list[Problem],
+) -> None:
+    for j, entry in enumerate(provision.breached_by):
+        where = ("provisions", index, "breached_by", j)
+        for path, reason in rule_problems(entry.rule()):
+            problems.append(doc.problem((*where, *path), reason))
+        for k, zone_id in enumerate(entry.zones or ()):
+            if zone_id not in zones:
+                problems.append(doc.problem((*where, "zones", k), _unknown("zone", zone_id, zones)))
+        if entry.after == AFTER_DEADLINE and provision.deadline is None:
+            problems.append(
+                doc.problem((*where, "after"), "the provision has no deadline to count from")
             )
 
 

@@ -211,6 +211,7 @@ def _build(
                 zones=tuple(p.zones),
                 verification=" ".join(p.verification.split()),
                 source=SourceRef(p.source.document, p.source.section),
+                breached_by=tuple(rule.rule() for rule in p.breached_by),
             )
             for p in model.provisions
         ),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from truceline.domain.agreements import PartyRole, ProvisionCategory
+from truceline.domain.agreements import BreachRule, PartyRole, ProvisionCategory
+from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.zones import Side, ZoneKind
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -54,6 +55,26 @@ class SourceRefIn(_Strict):
     section: Text
 
 
+class BreachRuleIn(_Strict):
+    families: list[Family] = Field(default_factory=list)
+    event_types: list[Text] = Field(default_factory=list)
+    sub_event_types: list[Text] = Field(default_factory=list)
+    monitoring: list[MonitoringKind] = Field(default_factory=list)
+    zones: list[Ident] | None = None
+    after: Literal["effective", "deadline"] = "effective"
+
+    def rule(self) -> BreachRule:
+        """The domain rule this entry declares."""
+        return BreachRule(
+            families=tuple(self.families),
+            event_types=tuple(self.event_types),
+            sub_event_types=tuple(self.sub_event_types),
+            monitoring=tuple(self.monitoring),
+            zones=None if self.zones is None else tuple(self.zones),
+            after=self.after,
+        )
+
+
 class ProvisionIn(_Strict):
     id: Ident
     text: Text
@@ -64,6 +85,7 @@ class ProvisionIn(_Strict):
     zones: list[Ident] = Field(default_factory=list)
     verification: Text
     source: SourceRefIn
+    breached_by: list[BreachRuleIn] = Field(default_factory=list)
 
 
 class RouteIn(_Strict):
