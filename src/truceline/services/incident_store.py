@@ -88,6 +88,7 @@ class IncidentStore(Protocol):
     ) -> None: ...  # pragma: no cover
     def report(self, report_id: str) -> Report | None: ...  # pragma: no cover
     def reports(self, incident_id: str) -> list[Report]: ...  # pragma: no cover
+    def reports_of(self, incident_ids: Sequence[str]) -> dict[str, Report]: ...  # pragma: no cover
     def move_reports(
         self, report_ids: Sequence[str], incident_id: str
     ) -> None: ...  # pragma: no cover

@@ -130,9 +130,10 @@ def _finish(
         uow.commit()
 
 
-def _new_record(
+def new_record(
     agreement_id: str, placed: Placed, at: datetime, reports: Sequence[Report], source: str | None
 ) -> IncidentRecord:
+    """A new incident's record: pending, not attributable, its stated content digested."""
     return IncidentRecord(
         incident=placed.incident,
         agreement_id=agreement_id,
@@ -226,7 +227,7 @@ def report_incident(
         found = duplicates_of(uow, agreement.id, placed.incident, policy or DuplicatePolicy())
         incident = replace(placed.incident, possible_duplicates=tuple(c.incident_id for c in found))
         placed = Placed(incident, placed.responsible_party)
-        record = _new_record(agreement.id, placed, at, [report], None)
+        record = new_record(agreement.id, placed, at, [report], None)
         uow.incidents.insert([record])
         uow.incidents.add_reports(agreement.id, [report])
         uow.incidents.replace_links(agreement.id, [links_of(incident)])

@@ -333,6 +333,15 @@ class IncidentRepository:
         query = select(reports).where(R.incident_id == incident_id).order_by(R.received_at, R.id)
         return [_report(row) for row in self._conn.execute(query)]
 
+    def reports_of(self, incident_ids: Sequence[str]) -> dict[str, Report]:
+        """The reports of these incidents, by report id."""
+        found: dict[str, Report] = {}
+        for start in range(0, len(incident_ids), CHUNK):
+            chunk = list(incident_ids[start : start + CHUNK])
+            for row in self._conn.execute(select(reports).where(R.incident_id.in_(chunk))):
+                found[row.id] = _report(row)
+        return found
+
     def move_reports(self, report_ids: Sequence[str], incident_id: str) -> None:
         """Point these reports at another incident."""
         if report_ids:
