@@ -101,7 +101,8 @@ def bootstrap(settings: Settings, *, migrate: bool = True) -> App:
             upgrade(engine)
         pack = startup_pack(settings)
         if pack is not None:
-            app.load(LoadPack(pack))
+            # A bundled example is Truceline's own: a newer version replaces the one loaded.
+            app.load(LoadPack(pack, replace=settings.pack is None))
     except BaseException:
         app.close()
         raise

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     example: str | None = Field(
         default=None,
         description=(
-            "Name of a bundled example pack to load at start (unchanged if already loaded); "
+            "Name of a bundled example pack to load at start (unchanged if already loaded, "
+            "replaced when this version of Truceline bundles a changed one); "
             "ignored when `pack` is set."
         ),
     )

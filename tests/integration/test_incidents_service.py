@@ -370,3 +370,25 @@ def test_a_client_signed_report_must_be_exactly_the_prepared_body(app: App, peop
         app.uow(), people.tr.actor, signed, agreement_enricher, body["data"], app.now(), now=app.now
     )
     assert done.record.incident.id == body["subject"]
+
+
+def test_replacing_the_pack_recomputes_every_incidents_links(
+    app: App, people: Cast, tmp_path: Path
+) -> None:
+    from tests.packs import copy_example, edit_text
+    from truceline.services.agreements import LoadPack
+
+    # 3.7 km north of the road: inside the 6 km corridor, outside a 3 km one.
+    incident_id = report(app, people.tr, report_data(point=NORTH)).record.incident.id
+    narrow = copy_example(tmp_path)
+    edit_text(narrow, "agreement.yaml", "width_km: 6", "width_km: 3")
+    result = app.load(LoadPack(narrow, replace=True))
+    assert result.counts["incidents_relinked"] == 1
+    agreement = app.enricher().agreement
+    view = incident_view(app.uow(), agreement, incident_id)
+    assert view.record.incident.links.zones == ()
+    assert view.record.incident.links.provisions == ()
+    assert view.record.responsible_party is None
+    assert str(view.record.incident.history[-1].action) == "links_recomputed"
+    north = IncidentFilter("idlib-m4", zone="corridor-north")
+    assert list_incidents(app.uow(), agreement, north).items == []
