@@ -8,8 +8,8 @@ widened by about 10 km), it times:
 - Truceline zone labelling, `ZoneClassifier.classify(lon, lat, with_route=False)`,
   and, as its own figure, the full classification with km, offset and side;
 - the baseline, raw vectorized shapely: pyproj projects every point, then
-  `shapely.contains_xy` on each prepared half, with no prefilter;
-- PostGIS `ST_Contains` when PostgreSQL is reachable (TRUCELINE_BENCH_POSTGRES_URL,
+  `shapely.intersects_xy` on each prepared half (boundary included, as Truceline), with no prefilter;
+- PostGIS `ST_Intersects` when PostgreSQL is reachable (TRUCELINE_BENCH_POSTGRES_URL,
   else TRUCELINE_TEST_POSTGRES_URL, else the local socket): loading the points
   is not timed, running the query and fetching the labels is;
 - the peak resident memory of Truceline classifying the points, in a child process.
@@ -149,7 +149,7 @@ def random_points(corridor: Corridor, n: int, seed: int) -> tuple[FloatArray, Fl
 
 
 class ShapelyBaseline:
-    """Raw vectorized shapely: project every point, contains_xy on each prepared half."""
+    """Raw vectorized shapely: project every point, intersects_xy on each prepared half."""
 
     def __init__(self, frame: MetricFrame, zones: Sequence[Zone]) -> None:
         self.transformer = Transformer.from_crs("EPSG:4326", frame.crs, always_xy=True)
@@ -159,22 +159,22 @@ class ShapelyBaseline:
 
     def label(self, lon: FloatArray, lat: FloatArray) -> list[npt.NDArray[np.bool_]]:
         x, y = self.transformer.transform(lon, lat)
-        return [shapely.contains_xy(half, x, y) for half in self.halves]
+        return [shapely.intersects_xy(half, x, y) for half in self.halves]
 
 
 class PostgisBaseline:
-    """Points and halves in temporary tables (SRID 4326); labels by ST_Contains."""
+    """Points and halves in temporary tables (SRID 4326); labels by ST_Intersects."""
 
     QUERIES: ClassVar[dict[str, str]] = {
         # The halves drive the join: each half's prepared geometry is reused and
         # the points' GiST index finds the candidates. A point in no half is absent.
         "halves drive the join": (
-            "SELECT p.id, z.id FROM bench_zones z JOIN bench_pts p ON ST_Contains(z.geom, p.geom)"
+            "SELECT p.id, z.id FROM bench_zones z JOIN bench_pts p ON ST_Intersects(z.geom, p.geom)"
         ),
         # Every point on the left, its half or NULL.
         "LEFT JOIN from the points": (
             "SELECT p.id, z.id FROM bench_pts p "
-            "LEFT JOIN bench_zones z ON ST_Contains(z.geom, p.geom)"
+            "LEFT JOIN bench_zones z ON ST_Intersects(z.geom, p.geom)"
         ),
     }
 
@@ -346,10 +346,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [
         ("Truceline, zone labelling", median["truceline"], rate["truceline"]),
         ("Truceline, with the route (km, offset, side)", median["route"], rate["route"]),
-        ("shapely (pyproj + contains_xy, no prefilter)", median["shapely"], rate["shapely"]),
+        ("shapely (pyproj + intersects_xy, no prefilter)", median["shapely"], rate["shapely"]),
     ]
     if postgis_seconds:
-        rows.append(("PostGIS ST_Contains, labels fetched", postgis_seconds, n / postgis_seconds))
+        rows.append(("PostGIS ST_Intersects, labels fetched", postgis_seconds, n / postgis_seconds))
     print()
     print(f"{'':<46}{'median s':>10}{'points/s':>14}")
     for name, seconds, pts in rows:

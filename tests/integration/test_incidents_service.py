@@ -392,3 +392,25 @@ def test_replacing_the_pack_recomputes_every_incidents_links(
     assert str(view.record.incident.history[-1].action) == "links_recomputed"
     north = IncidentFilter("idlib-m4", zone="corridor-north")
     assert list_incidents(app.uow(), agreement, north).items == []
+
+
+def test_an_incident_on_the_road_is_in_both_halves_and_in_each_partys_list(
+    app: App, people: Cast
+) -> None:
+    agreement = app.enricher().agreement
+    ariha = app.geography().search_places("Ariha", 1)[0].place
+    done = report(
+        app,
+        people.monitor,
+        report_data(
+            party="monitor", channel="monitor", point=(ariha.lon, ariha.lat), notes="On the road"
+        ),
+    )
+    assert set(done.record.incident.links.zones) == {"corridor-north", "corridor-south"}
+    assert done.record.responsible_party is None
+    assert done.record.incident.links.distance_to_route_m == 0.0
+    for party in ("ru", "tr"):
+        where = IncidentFilter("idlib-m4", responsible_party=party)
+        assert [r.incident.notes for r in list_incidents(app.uow(), agreement, where).items] == [
+            "On the road"
+        ]

@@ -242,26 +242,26 @@ def _near_boundaries(zones: list[Zone], per_zone: int, seed: int) -> tuple[np.nd
     return FRAME.xy_to_wgs84(np.concatenate(xs), np.concatenate(ys))
 
 
-def _contains_xy_labels(zones: list[Zone], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def _intersects_xy_labels(zones: list[Zone], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """What shapely says, on every point, with no prefilter: the ground truth."""
     x, y = FRAME.xy_to_metric(lon, lat)
-    return np.column_stack([shapely.contains_xy(FRAME.to_metric(z.geometry), x, y) for z in zones])
+    return np.column_stack([shapely.intersects_xy(FRAME.to_metric(z.geometry), x, y) for z in zones])
 
 
 @pytest.mark.parametrize("zones", EDGE_CASE_ZONES)
-def test_points_millimetres_from_a_boundary_are_labelled_as_contains_xy_labels_them(
+def test_points_millimetres_from_a_boundary_are_labelled_as_intersects_xy_labels_them(
     zones: list[Zone],
 ) -> None:
     lon, lat = _near_boundaries(zones, per_zone=4_000, seed=5)
     result = ZoneClassifier(FRAME, zones).classify(lon, lat)
-    expected = _contains_xy_labels(zones, lon, lat)
+    expected = _intersects_xy_labels(zones, lon, lat)
     assert expected.any()
     assert not expected.all()
     np.testing.assert_array_equal(result.inside, expected)
 
 
 @pytest.mark.parametrize("zones", EDGE_CASE_ZONES)
-def test_points_scattered_around_the_zones_are_labelled_as_contains_xy_labels_them(
+def test_points_scattered_around_the_zones_are_labelled_as_intersects_xy_labels_them(
     zones: list[Zone],
 ) -> None:
     rng = np.random.default_rng(9)
@@ -270,7 +270,7 @@ def test_points_scattered_around_the_zones_are_labelled_as_contains_xy_labels_th
     lon = rng.uniform(min_lon - pad_lon, max_lon + pad_lon, 50_000)
     lat = rng.uniform(min_lat - pad_lat, max_lat + pad_lat, 50_000)
     result = ZoneClassifier(FRAME, zones).classify(lon, lat, with_route=False)
-    np.testing.assert_array_equal(result.inside, _contains_xy_labels(zones, lon, lat))
+    np.testing.assert_array_equal(result.inside, _intersects_xy_labels(zones, lon, lat))
 
 
 def test_without_a_cell_grid_every_candidate_is_tested_exactly(
@@ -280,7 +280,7 @@ def test_without_a_cell_grid_every_candidate_is_tested_exactly(
     zones = [NORTH, SOUTH]
     lon, lat = _near_boundaries(zones, per_zone=500, seed=3)
     result = ZoneClassifier(FRAME, zones, ROUTE).classify(lon, lat)
-    np.testing.assert_array_equal(result.inside, _contains_xy_labels(zones, lon, lat))
+    np.testing.assert_array_equal(result.inside, _intersects_xy_labels(zones, lon, lat))
 
 
 def test_tiny_chunks_give_exactly_what_one_chunk_gives() -> None:
@@ -308,3 +308,16 @@ def test_an_invalid_zone_polygon_is_refused_when_the_classifier_is_built() -> No
     zone = Zone("bowtie", "bowtie", ZoneKind.OTHER, bowtie, None)
     with pytest.raises(GeometryError, match="bowtie"):
         ZoneClassifier(FRAME, [zone])
+
+
+def test_a_village_the_route_is_drawn_through_lies_in_both_halves_of_the_corridor() -> None:
+    from truceline.adapters.packs.reader import read_pack
+    from truceline.packs import example_pack_path
+    from truceline.services.geography import Geography
+
+    geography = Geography(read_pack(example_pack_path("idlib-m4")))
+    ariha = geography.search_places("Ariha", 1)[0].place
+    [point] = geography.classify([(ariha.lon, ariha.lat)])
+    assert point.offset_m == 0.0
+    assert set(point.zones) == {"corridor-north", "corridor-south"}
+    assert set(point.responsible) == {"tr", "ru"}

@@ -5,8 +5,10 @@ longitude/latitude; and a grid of cells over that box, each cell known to lie
 outside the zone, inside it, or near its boundary. Per call, in chunks so that
 memory stays bounded, a point's cell is found with a few numpy operations on
 its longitude and latitude, and only the points of near cells are projected
-(pyproj, vectorized) and tested with `shapely.contains_xy` in metres: the labels
-are exactly those of contains_xy, at a fraction of the cost. With the route,
+(pyproj, vectorized) and tested with `shapely.intersects_xy` in metres: the labels
+are exactly those of intersects_xy, at a fraction of the cost. A point on a zone's
+boundary is in the zone: a village the route is drawn through lies in both halves
+of a corridor, not in neither. With the route,
 every point is projected, and chainage, offset and side are numpy arithmetic.
 
 This is geometry only: what a zone means for an incident is decided elsewhere.
@@ -231,7 +233,7 @@ class ZoneClassifier:
         metric: tuple[FloatArray, FloatArray] | None,
         out: npt.NDArray[np.bool_],
     ) -> None:
-        """Set `out[i, j]` where zone j contains point i; `metric` is the points in
+        """Set `out[i, j]` where zone j holds point i (its boundary included); `metric` is the points in
         metres when already projected."""
         min_lon, min_lat, max_lon, max_lat = self._box
         in_box = (lon >= min_lon) & (lon <= max_lon)
@@ -254,7 +256,7 @@ class ZoneClassifier:
                 x, y = self.frame.xy_to_metric(lon[near], lat[near])
             else:
                 x, y = metric[0][near], metric[1][near]
-            out[near[shapely.contains_xy(zone.geometry, x, y)], j] = True
+            out[near[shapely.intersects_xy(zone.geometry, x, y)], j] = True
 
 
 @dataclass(frozen=True, slots=True)

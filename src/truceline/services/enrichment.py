@@ -41,7 +41,11 @@ class DuplicatePolicy:
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """An incident with its links, and the party answering for where it happened."""
+    """An incident with its links, and the one party answering for where it happened.
+
+    None when no zone's party answers for the point, or when it lies where two
+    parties' zones meet (the responsible-party filter then finds it under each).
+    """
 
     incident: Incident
     responsible_party: str | None
@@ -80,7 +84,9 @@ class Enricher:
                     dates=incident.dates,
                 ),
             )
-            responsible = point.responsible[0] if point.responsible else None
+            # On the shared edge of two parties' zones (the road itself) no one party answers.
+            parties = set(point.responsible)
+            responsible = parties.pop() if len(parties) == 1 else None
             placed.append(Placed(replace(incident, links=links), responsible))
         return placed
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     not_,
+    or_,
     select,
     tuple_,
     update,
@@ -37,6 +38,7 @@ from truceline.adapters.db.incident_tables import (
     positions,
     reports,
 )
+from truceline.adapters.db.tables import zones as zone_table
 from truceline.domain.incident_records import (
     incident_from_dict,
     incident_to_dict,
@@ -231,7 +233,16 @@ class IncidentRepository:
         if where.status is not None:
             found.append(I.status == str(where.status))
         if where.responsible_party is not None:
-            found.append(I.responsible_party == where.responsible_party)
+            # The party's own incidents, and those on the edge it shares with another party.
+            z, zt = incident_zones.c, zone_table.c
+            shared = exists().where(
+                I.responsible_party.is_(None),
+                z.incident_id == I.id,
+                zt.agreement_id == z.agreement_id,
+                zt.id == z.zone_id,
+                zt.responsible_party == where.responsible_party,
+            )
+            found.append(or_(I.responsible_party == where.responsible_party, shared))
         if where.zone is not None:
             z = incident_zones.c
             found.append(
