@@ -203,5 +203,6 @@ def test_the_demo_prints_each_account_and_password_once(
     for name in ("ru-authorized-officer", "tr-zone-officer", "monitor", "analyst", "admin"):
         assert name in first
     assert "shown once" in first
+    assert "Reported 4 demo incidents" in first
     assert "exist already" in second
     assert "ru-authorized-officer" not in second
