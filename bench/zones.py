@@ -8,7 +8,8 @@ widened by about 10 km), it times:
 - Truceline zone labelling, `ZoneClassifier.classify(lon, lat, with_route=False)`,
   and, as its own figure, the full classification with km, offset and side;
 - the baseline, raw vectorized shapely: pyproj projects every point, then
-  `shapely.intersects_xy` on each prepared half (boundary included, as Truceline), with no prefilter;
+  `shapely.intersects_xy` on each prepared half (boundary included, as in
+  Truceline), with no prefilter;
 - PostGIS `ST_Intersects` when PostgreSQL is reachable (TRUCELINE_BENCH_POSTGRES_URL,
   else TRUCELINE_TEST_POSTGRES_URL, else the local socket): loading the points
   is not timed, running the query and fetching the labels is;

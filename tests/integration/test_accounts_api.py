@@ -155,7 +155,7 @@ def test_a_key_registration_with_a_bad_signature_is_a_400_and_logs_nothing(world
             headers=headers,
             json={"event": body, "signature": signature, "signed_with": signed_with},
         )
-        assert response.status_code == 400, response.text
+        assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
     assert entries_page(world.app.uow(), 0, 1).size == before
 

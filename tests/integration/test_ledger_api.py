@@ -87,7 +87,7 @@ def test_a_missing_entry_or_bad_range_answers_in_the_error_shape(client: TestCli
     assert too_many.status_code == 422
     assert too_many.json()["errors"][0]["field"] == "limit"
     outside = client.get("/api/ledger/proofs/inclusion", params={"seq": 3, "size": 9})
-    assert outside.status_code == 400
+    assert outside.status_code == 422
     assert outside.json() == {
         "errors": [{"field": "size", "reason": "must be from 1 to the log's size, 7"}]
     }
@@ -126,7 +126,7 @@ def test_a_witness_posts_its_cosignature_and_it_is_shown(client: TestClient) -> 
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
-        ({"size": 7, "cosignature": "— witness.ru AAAA", "verifier_key": "x"}, 400, "verifier_key"),
+        ({"size": 7, "cosignature": "— witness.ru AAAA", "verifier_key": "x"}, 422, "verifier_key"),
         ({"size": 7, "cosignature": "nonsense", "verifier_key": None}, 422, "verifier_key"),
         ({"size": 7, "cosignature": "x", "verifier_key": "y", "extra": 1}, 422, "extra"),
     ],

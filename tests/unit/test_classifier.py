@@ -245,7 +245,9 @@ def _near_boundaries(zones: list[Zone], per_zone: int, seed: int) -> tuple[np.nd
 def _intersects_xy_labels(zones: list[Zone], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """What shapely says, on every point, with no prefilter: the ground truth."""
     x, y = FRAME.xy_to_metric(lon, lat)
-    return np.column_stack([shapely.intersects_xy(FRAME.to_metric(z.geometry), x, y) for z in zones])
+    return np.column_stack(
+        [shapely.intersects_xy(FRAME.to_metric(z.geometry), x, y) for z in zones]
+    )
 
 
 @pytest.mark.parametrize("zones", EDGE_CASE_ZONES)

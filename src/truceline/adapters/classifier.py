@@ -233,8 +233,8 @@ class ZoneClassifier:
         metric: tuple[FloatArray, FloatArray] | None,
         out: npt.NDArray[np.bool_],
     ) -> None:
-        """Set `out[i, j]` where zone j holds point i (its boundary included); `metric` is the points in
-        metres when already projected."""
+        """Set `out[i, j]` where zone j holds point i (its boundary included); `metric`
+        is the points in metres when already projected."""
         min_lon, min_lat, max_lon, max_lat = self._box
         in_box = (lon >= min_lon) & (lon <= max_lon)
         in_box &= lat >= min_lat

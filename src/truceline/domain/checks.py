@@ -10,6 +10,8 @@ from truceline.domain.errors import InputError
 
 INCIDENT_ID = re.compile(r"inc_[A-Za-z0-9][A-Za-z0-9._-]*")
 REPORT_ID = re.compile(r"rep_[A-Za-z0-9][A-Za-z0-9._-]*")
+#: The longest id the database keeps.
+MAX_ID_LENGTH = 96
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -30,6 +32,7 @@ def check_id(value: str, pattern: re.Pattern[str], field_name: str) -> None:
     """An id of the pattern's form, such as ``inc_…`` or ``rep_…``."""
     ok = isinstance(value, str) and pattern.fullmatch(value) is not None
     check(ok, field_name, f"{value!r} is not a valid id ({pattern.pattern})")
+    check(len(value) <= MAX_ID_LENGTH, field_name, f"at most {MAX_ID_LENGTH} characters")
 
 
 def check_names(names: tuple[str, ...], field_name: str) -> None:

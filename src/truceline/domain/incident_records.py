@@ -125,12 +125,18 @@ def _text(data: Mapping[str, Any], key: str, field: str, default: str = "") -> s
     return value
 
 
+#: The largest whole number JSON keeps exactly (RFC 8785), so every count can be signed.
+_MAX_JSON_INT = 2**53 - 1
+
+
 def _optional_int(data: Mapping[str, Any], key: str, field: str) -> int | None:
     value = data.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(f"{field}.{key}", f"must be a whole number, not {value!r}")
+    if abs(value) > _MAX_JSON_INT:
+        raise InputError(f"{field}.{key}", f"must be at most {_MAX_JSON_INT} (JSON's exact range)")
     return value
 
 
@@ -196,8 +202,8 @@ def report_from_dict(
             language=_text(data, "language", field),
             grade=AdmiraltyGrade.parse(_text(data, "grade", field, "F6")),
             entered_by=entered_by,
-            reporting_party=data.get("reporting_party") or None,
-            source_url=data.get("source_url") or None,
+            reporting_party=_text(data, "reporting_party", field) or None,
+            source_url=_text(data, "source_url", field) or None,
             incident_id=incident_id,
         )
     except InputError as error:

@@ -19,7 +19,9 @@ from truceline import __version__
 from truceline.adapters.packs import read_pack
 from truceline.bootstrap import App
 from truceline.domain.errors import InputError, PackError, TrucelineError
+from truceline.entrypoints import cli_exchange
 from truceline.entrypoints.cli_accounts import create_demo_users, keys_cli, tokens_cli, users_cli
+from truceline.entrypoints.cli_incidents import incidents_cli
 from truceline.entrypoints.cli_ledger import ledger_cli
 from truceline.entrypoints.cli_support import (
     AgreementOption,
@@ -55,6 +57,8 @@ cli.add_typer(ledger_cli, name="ledger")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(keys_cli, name="keys")
+cli_exchange.register(incidents_cli)
+cli.add_typer(incidents_cli, name="incidents")
 
 CHUNK = 50_000
 

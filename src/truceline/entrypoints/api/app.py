@@ -18,9 +18,16 @@ from truceline.domain.errors import (
     PermissionDenied,
     TrucelineError,
 )
-from truceline.entrypoints.api import accounts, agreements, geography, ledger
+from truceline.entrypoints.api import (
+    accounts,
+    agreements,
+    exchange,
+    geography,
+    incidents,
+    ledger,
+)
 from truceline.entrypoints.api.schemas import ErrorItem, ErrorOut
-from truceline.entrypoints.web import pages
+from truceline.entrypoints.web import incident_pages, pages
 
 
 def create_app(app: App) -> FastAPI:
@@ -33,9 +40,8 @@ def create_app(app: App) -> FastAPI:
             "GeoJSON is WGS 84, longitude first."
         ),
         responses={
-            400: {"model": ErrorOut, "description": "Bad input: the field and the reason."},
             404: {"model": ErrorOut, "description": "No such record."},
-            422: {"model": ErrorOut, "description": "Invalid request: each field and the reason."},
+            422: {"model": ErrorOut, "description": "Bad input: each field and the reason."},
         },
     )
     api.state.truceline = app
@@ -43,7 +49,10 @@ def create_app(app: App) -> FastAPI:
     api.include_router(geography.router)
     api.include_router(ledger.router)
     api.include_router(accounts.router)
+    api.include_router(incidents.router)
+    api.include_router(exchange.router)
     pages.mount(api, app)
+    incident_pages.mount(api, app)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(TrucelineError, truceline_error)
     api.add_exception_handler(StarletteHTTPException, http_error)
@@ -71,7 +80,7 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
 async def truceline_error(_request: Request, exc: Exception) -> JSONResponse:
     """Domain errors as 4xx JSON naming the field (or record) and the reason."""
     if isinstance(exc, InputError):
-        return errors(400, [ErrorItem(field=exc.field, reason=exc.reason)])
+        return errors(422, [ErrorItem(field=exc.field, reason=exc.reason)])
     if isinstance(exc, NotFoundError):
         return errors(404, [ErrorItem(field="path", reason=str(exc))])
     if isinstance(exc, ConflictError):
