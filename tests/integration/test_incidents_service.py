@@ -372,6 +372,41 @@ def test_a_client_signed_report_must_be_exactly_the_prepared_body(app: App, peop
     assert done.record.incident.id == body["subject"]
 
 
+def test_a_client_signed_time_may_be_days_old_but_not_weeks_nor_ahead(
+    app: App, people: Cast, clock: Clock
+) -> None:
+    from datetime import timedelta
+
+    from truceline.services.ledger import event_json
+
+    enricher = app.enricher()
+    for shift, ok in (
+        (timedelta(days=-6), True),
+        (timedelta(days=-8), False),
+        (timedelta(minutes=10), False),
+    ):
+        prepare = PrepareOnly()
+        data = report_data(notes=f"shift {shift}")
+        signed_at = clock.now + shift
+        incidents.report_incident(
+            app.uow(), people.tr.actor, prepare, enricher, data, signed_at, now=app.now
+        )
+        assert prepare.prepared is not None
+        body = prepare.prepared.body()
+        signature = people.tr.signer.sign(event_json(body))
+        signed = ClientSigned(body, people.tr.signer.public_key, signature)
+        if ok:
+            incidents.report_incident(
+                app.uow(), people.tr.actor, signed, enricher, body["data"], signed_at, now=app.now
+            )
+            continue
+        with pytest.raises(InputError) as caught:
+            incidents.report_incident(
+                app.uow(), people.tr.actor, signed, enricher, body["data"], signed_at, now=app.now
+            )
+        assert caught.value.field == "event.time"
+
+
 def test_replacing_the_pack_recomputes_every_incidents_links(
     app: App, people: Cast, tmp_path: Path
 ) -> None:

@@ -23,6 +23,8 @@ from truceline.services.unit_of_work import UnitOfWork
 
 #: How far ahead of the server's clock a signed time may be.
 CLOCK_SKEW = timedelta(minutes=5)
+#: How old a signed time may be: a field worker offline for a week can still submit.
+MAX_AGE = timedelta(days=7)
 
 
 class Signing(Protocol):
@@ -79,6 +81,8 @@ class ClientSigned:
             raise InputError("event", f"sign exactly this body: {exact}")
         if event.time - now() > CLOCK_SKEW:
             raise InputError("event.time", "is more than 5 minutes ahead of the server's clock")
+        if now() - event.time > MAX_AGE:
+            raise InputError("event.time", "is more than 7 days old: prepare and sign it again")
         return record_presigned(uow, expected, self.public_key, self.signature, now=now).seq
 
 
