@@ -22,7 +22,7 @@ from truceline.domain.errors import ConflictError, InputError, NotFoundError, Pe
 from truceline.domain.ledger import parse_leaf
 from truceline.domain.reports import Channel
 from truceline.domain.verification import AttributionState, VerificationStatus
-from truceline.services import incidents
+from truceline.services import incidents, positions
 from truceline.services.authorship import ClientSigned, PrepareOnly
 from truceline.services.incident_queries import incident_view, list_incidents
 from truceline.services.incident_store import IncidentFilter
@@ -56,7 +56,7 @@ def report(app: App, officer, data):  # type: ignore[no-untyped-def]
 
 def position(app: App, officer, incident_id: str, stance: str, held: str | None = None):  # type: ignore[no-untyped-def]
     data = {"position": {"stance": stance, "held_responsible": held, "evidence": [], "text": ""}}
-    return incidents.record_position(
+    return positions.record_position(
         app.uow(),
         officer.actor,
         officer.signing,

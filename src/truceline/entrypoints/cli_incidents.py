@@ -28,7 +28,7 @@ from truceline.domain.verification import VerificationStatus
 from truceline.entrypoints.api.incident_schemas import incident_out
 from truceline.entrypoints.cli_incident_tables import print_incident, print_page, print_reported
 from truceline.entrypoints.cli_support import AgreementOption, DbOption, app_for, err, fail, out
-from truceline.services import accounts, incidents
+from truceline.services import accounts, incidents, positions
 from truceline.services.authorship import ServerSigned
 from truceline.services.incident_queries import (
     DEFAULT_PAGE,
@@ -325,7 +325,7 @@ def incidents_position(
         data["version"] = version
     with acting(db, as_user, key) as (app, actor, signing):
         found = app.geography(agreement).agreement
-        result = incidents.record_position(
+        result = positions.record_position(
             app.uow(), actor, signing, found, incident_id, data, app.now(), now=app.now
         )
     out.print(f"recorded {actor.party}'s position on {incident_id}: {stance}")

@@ -19,8 +19,9 @@ from truceline.domain.accounts import Actor, User
 from truceline.services.accounts import DEFAULT_POLICY, AccountPolicy
 from truceline.services.authorship import ServerSigned
 from truceline.services.enrichment import Enricher
-from truceline.services.incidents import record_position, report_incident
+from truceline.services.incidents import report_incident
 from truceline.services.logins import authenticate
+from truceline.services.positions import record_position
 from truceline.services.unit_of_work import UnitOfWork
 
 

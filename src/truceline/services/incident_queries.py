@@ -17,7 +17,7 @@ from truceline.services.incident_store import (
     IncidentRecord,
     StoredPosition,
 )
-from truceline.services.incidents import Finding, finding, guarantors
+from truceline.services.positions import Finding, finding, guarantors
 from truceline.services.unit_of_work import UnitOfWork
 
 MAX_PAGE = 500

@@ -19,13 +19,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from truceline.domain.accounts import MONITOR_PARTY, Actor, Role
-from truceline.domain.agreements import Agreement, PartyRole
+from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from truceline.domain.events import Event
 from truceline.domain.incident_records import (
     draft_to_dict,
     incident_from_dict,
-    position_statement,
     report_from_dict,
     report_to_dict,
 )
@@ -41,27 +40,16 @@ from truceline.domain.incidents import (
 from truceline.domain.permissions import Action, authorize
 from truceline.domain.reports import Channel, Report, new_report_id
 from truceline.domain.verification import (
-    Attribution,
     AttributionState,
-    MonitorVerdict,
-    Position,
     VerificationStatus,
-    derive_attribution,
-    derive_status,
-    latest_positions,
 )
 from truceline.services.authorship import Signing
 from truceline.services.enrichment import DuplicatePolicy, Enricher, Placed, duplicates_of
-from truceline.services.incident_store import IncidentRecord, LinkRows, StoredPosition
+from truceline.services.incident_store import IncidentRecord, LinkRows
 from truceline.services.ledger import utc_now
 from truceline.services.unit_of_work import UnitOfWork
 
 Now = Callable[[], datetime]
-
-
-def guarantors(agreement: Agreement) -> tuple[str, ...]:
-    """The parties whose positions decide the joint finding."""
-    return tuple(p.id for p in agreement.parties if PartyRole.GUARANTOR in p.roles)
 
 
 def agreement_start(agreement: Agreement) -> date:
@@ -96,7 +84,8 @@ def check_dates(incident: Incident, agreement: Agreement, now: datetime, field: 
         raise InputError(f"{field}.dates.end", f"{incident.dates.end} is in the future")
 
 
-def _active(uow: UnitOfWork, actor: Actor) -> Actor:
+def active_actor(uow: UnitOfWork, actor: Actor) -> Actor:
+    """The actor as stored now: a disabled or removed user may no longer act."""
     if actor.is_operator:
         return actor
     user = uow.accounts.user(actor.user_id)
@@ -105,7 +94,8 @@ def _active(uow: UnitOfWork, actor: Actor) -> Actor:
     return Actor.of(user)
 
 
-def _open(uow: UnitOfWork, agreement_id: str, incident_id: str) -> IncidentRecord:
+def open_incident(uow: UnitOfWork, agreement_id: str, incident_id: str) -> IncidentRecord:
+    """An incident of the agreement that was not merged into another; errors otherwise."""
     record = uow.incidents.get(incident_id)
     if record is None or record.agreement_id != agreement_id:
         raise NotFoundError(f"no incident {incident_id!r} in agreement {agreement_id!r}")
@@ -117,7 +107,7 @@ def _open(uow: UnitOfWork, agreement_id: str, incident_id: str) -> IncidentRecor
     return record
 
 
-def _finish(
+def finish(
     uow: UnitOfWork,
     signing: Signing,
     event: Event,
@@ -213,7 +203,7 @@ def report_incident(
     if unknown:
         raise InputError(unknown[0], "is not a known field (give report and incident)")
     with uow:
-        actor = _active(uow, actor)
+        actor = active_actor(uow, actor)
         authorize(actor, Action.REPORT_INCIDENT, actor.party)
         draft = incident_from_dict(data.get("incident"), draft=True)
         report = _report_for(data.get("report") or {}, actor, agreement, draft.id)
@@ -243,7 +233,7 @@ def report_incident(
         entry = HistoryEntry(
             HistoryAction.REPORTED, at, actor.user_id, incident.id, None, (report.id,)
         )
-        _finish(uow, signing, event, [entry], now)
+        finish(uow, signing, event, [entry], now)
         return Reported(replace(record, incident=replace(incident, history=(entry,))), event)
 
 
@@ -280,9 +270,9 @@ def add_report(
     if unknown:
         raise InputError(unknown[0], "is not a known field (give report)")
     with uow:
-        actor = _active(uow, actor)
+        actor = active_actor(uow, actor)
         authorize(actor, Action.REPORT_INCIDENT, actor.party)
-        record = _open(uow, agreement.id, incident_id)
+        record = open_incident(uow, agreement.id, incident_id)
         report = _report_for(data.get("report") or {}, actor, agreement, None)
         if uow.incidents.report(report.id) is not None:
             raise ConflictError(f"a report {report.id!r} already exists")
@@ -298,7 +288,7 @@ def add_report(
             incident_id,
             {"report": report_to_dict(report)},
         )
-        _finish(uow, signing, event, [entry], now)
+        finish(uow, signing, event, [entry], now)
         return Reported(updated, event)
 
 
@@ -319,10 +309,10 @@ def merge(
 ) -> Reported:
     """Merge `absorbed_id` into `kept_id`; the absorbed incident stays, marked as merged."""
     with uow:
-        actor = _active(uow, actor)
+        actor = active_actor(uow, actor)
         authorize(actor, Action.CONSOLIDATE_INCIDENTS, None)
-        kept = _open(uow, agreement.id, kept_id)
-        absorbed = _open(uow, agreement.id, absorbed_id)
+        kept = open_incident(uow, agreement.id, kept_id)
+        absorbed = open_incident(uow, agreement.id, absorbed_id)
         merged, marked, entry = merge_incidents(
             kept.incident, absorbed.incident, at=at, by=actor.user_id, note=note.strip()
         )
@@ -340,7 +330,7 @@ def merge(
             {"absorbed": absorbed_id, "note": note.strip()},
         )
         mirror = replace(entry, incident_id=absorbed_id, other_incident_id=kept_id)
-        _finish(uow, signing, event, [entry, mirror], now)
+        finish(uow, signing, event, [entry, mirror], now)
         return Reported(merged_record, event)
 
 
@@ -360,9 +350,9 @@ def split(
     """Move some reports of an incident to a new incident (a copy, awaiting positions)."""
     new_id = new_id or new_incident_id()
     with uow:
-        actor = _active(uow, actor)
+        actor = active_actor(uow, actor)
         authorize(actor, Action.CONSOLIDATE_INCIDENTS, None)
-        record = _open(uow, agreement.id, incident_id)
+        record = open_incident(uow, agreement.id, incident_id)
         if uow.incidents.get(new_id) is not None:
             raise ConflictError(f"an incident {new_id!r} already exists")
         remaining, created, entry = split_incident(
@@ -398,116 +388,8 @@ def split(
             {"new_id": new_id, "report_ids": list(entry.report_ids), "note": note.strip()},
         )
         mirror = replace(entry, incident_id=new_id, other_incident_id=incident_id)
-        _finish(uow, signing, event, [entry, mirror], now)
+        finish(uow, signing, event, [entry, mirror], now)
         return Reported(kept, event)
-
-
-# --- positions and verdicts --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """The joint finding on an incident, from every party's latest position and the verdict."""
-
-    status: VerificationStatus
-    attribution: Attribution
-    positions: dict[str, Position]
-    verdict: MonitorVerdict | None
-
-
-def finding(agreement: Agreement, stored: Sequence[StoredPosition]) -> Finding:
-    """Derive the finding from every version kept (the latest of each party counts)."""
-    parties = latest_positions(s.position for s in stored if not s.monitor)
-    monitor = latest_positions(s.position for s in stored if s.monitor)
-    verdict = None
-    if monitor:
-        latest = next(iter(monitor.values()))
-        verdict = MonitorVerdict(latest.stance, latest.held_responsible, latest.text)
-    decisive = guarantors(agreement)
-    return Finding(
-        derive_status(parties, decisive, verdict),
-        derive_attribution(parties, decisive, verdict),
-        parties,
-        verdict,
-    )
-
-
-def _known_actors(agreement: Agreement, incident: Incident) -> set[str]:
-    actors = incident.actors
-    named = {actors.actor1, actors.actor2, *actors.associated1, *actors.associated2}
-    return ({p.id for p in agreement.parties} | named) - {""}
-
-
-def record_position(
-    uow: UnitOfWork,
-    actor: Actor,
-    signing: Signing,
-    agreement: Agreement,
-    incident_id: str,
-    data: Mapping[str, Any],
-    at: datetime,
-    *,
-    now: Now = utc_now,
-) -> Finding:
-    """Record the next version of the actor's party's position (or, for a monitor, verdict).
-
-    ``data`` is ``{"position": {stance, held_responsible, evidence, text}, "version": n}``;
-    leave out the version and the next one is taken.
-    """
-    unknown = sorted(set(data) - {"position", "version"})
-    if unknown:
-        raise InputError(unknown[0], "is not a known field (give position and version)")
-    statement = position_statement(data.get("position"))
-    with uow:
-        actor = _active(uow, actor)
-        monitor = actor.role is Role.MONITOR
-        action = Action.RECORD_MONITOR_VERDICT if monitor else Action.RECORD_POSITION
-        authorize(actor, action, actor.party)
-        assert actor.party is not None  # authorize passed: the actor has a party
-        record = _open(uow, agreement.id, incident_id)
-        held = statement["held_responsible"]
-        if held is not None and held not in _known_actors(agreement, record.incident):
-            known = sorted(_known_actors(agreement, record.incident))
-            raise InputError(
-                "position.held_responsible",
-                f"{held!r} is neither a party of the agreement nor an actor of the incident "
-                f"(known: {', '.join(known)})",
-            )
-        stored = uow.incidents.positions(incident_id)
-        versions = [s.position.version for s in stored if s.position.party == actor.party]
-        version = max(versions, default=0) + 1
-        given = data.get("version", version)
-        if given != version:
-            raise ConflictError(
-                f"version {given} is not the next version of {actor.party}'s position ({version})"
-            )
-        position = Position(
-            party=actor.party,
-            stance=statement["stance"],
-            held_responsible=held,
-            evidence=tuple(statement["evidence"]),
-            text=statement["text"],
-            recorded_at=at,
-            version=version,
-        )
-        kept = StoredPosition(position, actor.user_id, monitor)
-        uow.incidents.add_position(incident_id, kept)
-        result = finding(agreement, [*stored, kept])
-        uow.incidents.set_finding(incident_id, result.status, result.attribution.state)
-        name = "incident.verdict_recorded" if monitor else "incident.position_recorded"
-        event = Event(
-            name,
-            actor.user_id,
-            actor.party,
-            at,
-            incident_id,
-            {"position": statement, "version": version},
-        )
-        action_done = HistoryAction.VERDICT_RECORDED if monitor else HistoryAction.POSITION_RECORDED
-        note = f"{actor.party}: {statement['stance']} (version {version})"
-        entry = HistoryEntry(action_done, at, actor.user_id, incident_id, None, (), note)
-        _finish(uow, signing, event, [entry], now)
-        return result
 
 
 def recompute_links(uow: UnitOfWork, enricher: Enricher, at: datetime, *, batch: int = 2000) -> int:

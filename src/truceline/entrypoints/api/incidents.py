@@ -42,7 +42,7 @@ from truceline.entrypoints.api.incident_schemas import (
     summary_out,
 )
 from truceline.entrypoints.api.schemas import ErrorOut
-from truceline.services import incidents
+from truceline.services import incidents, positions
 from truceline.services.authorship import ClientSigned, PrepareOnly, signed_time
 from truceline.services.incident_queries import (
     DEFAULT_PAGE,
@@ -237,7 +237,7 @@ def record_position(
     """Record the next version of the caller's party's position, or a monitor's verdict."""
     agreement = app.geography(agreement_id).agreement
     signing, data, at, _ = begin(app, body)
-    incidents.record_position(
+    positions.record_position(
         app.uow(), Actor.of(user), signing, agreement, incident_id, data, at, now=app.now
     )
     return answer(app, signing, agreement, incident_id)

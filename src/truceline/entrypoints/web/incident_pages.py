@@ -32,7 +32,7 @@ from truceline.entrypoints.web import auth, incident_forms, incident_rows, incid
 from truceline.entrypoints.web.admin_pages import NO_STORE, sentence
 from truceline.entrypoints.web.audit_views import ActorNames
 from truceline.entrypoints.web.incident_forms import Fields
-from truceline.services import incidents
+from truceline.services import incidents, positions
 from truceline.services.authorship import ServerSigned
 from truceline.services.geography import Geography
 from truceline.services.incident_queries import incident_view, list_incidents
@@ -357,7 +357,7 @@ def mount(api: FastAPI, app: App) -> None:
     @router.post("/incidents/{incident_id}/position")
     def position(request: Request, incident_id: str, fields: FormFields) -> Response:
         def act(session: auth.WebSession, geo: Geography) -> object:
-            return incidents.record_position(
+            return positions.record_position(
                 app.uow(),
                 session.actor,
                 ServerSigned(session.signer),

@@ -23,7 +23,7 @@ from truceline.entrypoints.web.incident_rows import actor_name, dates_text, titl
 from truceline.entrypoints.web.pages import label, moment, party_name
 from truceline.services.incident_queries import IncidentView
 from truceline.services.incident_store import IncidentRecord, StoredPosition
-from truceline.services.incidents import Finding
+from truceline.services.positions import Finding
 
 #: What each verification status means, in a line (the list's legend and the finding card).
 STATUS_MEANING = {
