@@ -11,21 +11,27 @@ signed, and recomputed whenever the agreement's zones change.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
 
 import numpy as np
 
+from truceline.adapters.classifier import Classification
 from truceline.domain.breaches import provisions_breached
 from truceline.domain.duplicates import DuplicateCandidate, possible_duplicates
-from truceline.domain.incidents import Incident, Links
+from truceline.domain.event_types import MonitoringKind
+from truceline.domain.incidents import DateRange, Incident, Links
 from truceline.domain.zones import Side
-from truceline.services.geography import Geography, rows
+from truceline.services.geography import Geography, compass_sides, finite_or_none
 from truceline.services.unit_of_work import UnitOfWork
 
 #: Kilometres per degree of latitude (and of longitude at the equator), for search boxes.
 _KM_PER_DEGREE = 111.32
 _SIDES = {str(side): side for side in Side}
+_INCIDENT_FIELDS = tuple(f.name for f in fields(Incident) if f.name != "links")
+#: Distinct breach-rule inputs remembered before the memo starts afresh.
+_MEMO_SIZE = 100_000
+_BreachKey = tuple[str, str, MonitoringKind | None, tuple[str, ...], date]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,38 +63,107 @@ class Enricher:
     def __init__(self, geography: Geography) -> None:
         self.geography = geography
         self.agreement = geography.agreement
+        self._provisions: dict[_BreachKey, tuple[str, ...]] = {}
+        # Breach rules compare an incident's dates with the provisions' effective times and
+        # deadlines only: every date some days after the last of them breaches alike.
+        instants = [
+            instant.date()
+            for provision in self.agreement.provisions
+            for instant in (provision.effective, provision.deadline)
+            if instant is not None
+        ]
+        self._alike_after = max(instants, default=date.min) + timedelta(days=3)
 
     def place(self, incidents: Sequence[Incident]) -> list[Placed]:
-        """Each incident with its `Links` computed afresh (vectorized over the batch)."""
+        """Each incident with its `Links` computed afresh (vectorized over the batch).
+
+        The points are classified together; the zones, the party answering
+        for them and the provisions breached are worked out once per distinct
+        combination, not once per incident.
+        """
         if not incidents:
             return []
-        lon = np.fromiter((i.location.lon for i in incidents), np.float64, len(incidents))
-        lat = np.fromiter((i.location.lat for i in incidents), np.float64, len(incidents))
+        n = len(incidents)
+        lon = np.fromiter((i.location.lon for i in incidents), np.float64, n)
+        lat = np.fromiter((i.location.lat for i in incidents), np.float64, n)
         geo = self.geography
-        points = rows(geo, lon, lat, geo.classify_arrays(lon, lat))
+        result = geo.classify_arrays(lon, lat)
         route = geo.reference_route
+        route_id = None if route is None else route.id
+        members = _memberships(result)
+        if route is None:
+            kms: list[float | None] = [None] * n
+            offsets: list[float | None] = [None] * n
+            sides: list[str | None] = [None] * n
+        else:
+            kms = [finite_or_none(km, 3) for km in result.km.tolist()]
+            offsets = [finite_or_none(offset, 1) for offset in result.offset_m.tolist()]
+            sides = compass_sides(geo, lon, lat, result.km)
         placed: list[Placed] = []
-        for incident, point in zip(incidents, points, strict=True):
+        for incident, (zones, responsible), km, offset, side in zip(
+            incidents, members, kms, offsets, sides, strict=True
+        ):
             links = Links(
-                zones=point.zones,
-                route=None if route is None else route.id,
-                km_post=point.km if route is not None else None,
-                side=_SIDES.get(point.side or ""),
-                distance_to_route_m=None if point.offset_m is None else abs(point.offset_m),
-                provisions=provisions_breached(
-                    self.agreement,
-                    event_type=incident.event_type,
-                    sub_event_type=incident.sub_event_type,
-                    monitoring=incident.monitoring,
-                    zones=point.zones,
-                    dates=incident.dates,
-                ),
+                zones=zones,
+                route=route_id,
+                km_post=km,
+                side=_SIDES.get(side or ""),
+                distance_to_route_m=None if offset is None else abs(offset),
+                provisions=self._breached(incident, zones),
             )
-            # On the shared edge of two parties' zones (the road itself) no one party answers.
-            parties = set(point.responsible)
-            responsible = parties.pop() if len(parties) == 1 else None
-            placed.append(Placed(replace(incident, links=links), responsible))
+            placed.append(Placed(_with_links(incident, links), responsible))
         return placed
+
+    def _breached(self, incident: Incident, zones: tuple[str, ...]) -> tuple[str, ...]:
+        """The provisions an incident in these zones may breach (remembered per combination)."""
+        end = min(incident.dates.end, self._alike_after)
+        key = (incident.event_type, incident.sub_event_type, incident.monitoring, zones, end)
+        found = self._provisions.get(key)
+        if found is None:
+            if len(self._provisions) >= _MEMO_SIZE:
+                self._provisions.clear()
+            found = self._provisions[key] = provisions_breached(
+                self.agreement,
+                event_type=incident.event_type,
+                sub_event_type=incident.sub_event_type,
+                monitoring=incident.monitoring,
+                zones=zones,
+                dates=incident.dates if end == incident.dates.end else DateRange.day(end),
+            )
+        return found
+
+
+def _memberships(result: Classification) -> list[tuple[tuple[str, ...], str | None]]:
+    """Per point: the zones holding it (in the agreement's order) and the party answering.
+
+    On the shared edge of two parties' zones (the road itself) no one party
+    answers. Worked out once per distinct combination of zones in the batch.
+    """
+    n = result.inside.shape[0]
+    if not result.zone_ids:
+        return [((), None)] * n
+    patterns, which = np.unique(result.inside, axis=0, return_inverse=True)
+    kinds = []
+    for pattern in patterns:
+        held = np.flatnonzero(pattern).tolist()
+        parties = {party for j in held if (party := result.responsible[j]) is not None}
+        answering = parties.pop() if len(parties) == 1 else None
+        kinds.append((tuple(result.zone_ids[j] for j in held), answering))
+    return [kinds[k] for k in which.reshape(-1).tolist()]
+
+
+def _with_links(incident: Incident, links: Links) -> Incident:
+    """`incident` with these links, without running the incident's own checks again.
+
+    `dataclasses.replace` would build the incident anew and check every field
+    once more; only the links change, `Links` checks them itself, and none of
+    the incident's checks looks at them.
+    """
+    copy = object.__new__(Incident)
+    for name in _INCIDENT_FIELDS:
+        object.__setattr__(copy, name, getattr(incident, name))
+    object.__setattr__(copy, "links", links)
+    return copy
 
 
 def duplicates_of(

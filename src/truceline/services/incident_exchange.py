@@ -39,14 +39,16 @@ from truceline.domain.incident_records import incident_to_dict, report_to_dict
 from truceline.domain.incidents import HistoryAction, HistoryEntry, Incident
 from truceline.domain.permissions import Action, authorize
 from truceline.domain.reports import Report
+from truceline.domain.verification import AttributionState, VerificationStatus
 from truceline.services.authorship import Signing
 from truceline.services.enrichment import Enricher
-from truceline.services.incident_store import Cursor, IncidentFilter
-from truceline.services.incidents import content_hash, links_of, new_record
+from truceline.services.incident_store import Cursor, IncidentFilter, IncidentRecord
+from truceline.services.incidents import content_hash, links_of
 from truceline.services.ledger import utc_now
 from truceline.services.unit_of_work import UnitOfWork
 
 BATCH = 5000
+_STATED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 Now = Callable[[], datetime]
 
 
@@ -96,7 +98,7 @@ def _stated_hash(incident: Incident, reports: Sequence[Report]) -> str:
         {k: v for k, v in report_to_dict(r).items() if k not in ("id", "received_at")}
         for r in reports
     ]
-    text = json.dumps(stated, sort_keys=True, ensure_ascii=False)
+    text = _STATED_JSON.encode(stated)  # json.dumps(stated, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256((content_hash(incident, ()) + text).encode()).hexdigest()
 
 
@@ -209,8 +211,18 @@ def _write_batch(
         else:
             changed.append((row, digest))
     placed = enricher.place([row.incident for row, _ in fresh])
-    records = [
-        replace(new_record(agreement_id, p, at, (), import_id), content_hash=digest)
+    records = [  # new_record's, with the digest of what the row states
+        IncidentRecord(
+            incident=p.incident,
+            agreement_id=agreement_id,
+            status=VerificationStatus.PENDING,
+            attribution=AttributionState.NOT_ATTRIBUTABLE,
+            responsible_party=p.responsible_party,
+            content_hash=digest,
+            source_id=import_id,
+            created_at=at,
+            updated_at=at,
+        )
         for p, (_, digest) in zip(placed, fresh, strict=True)
     ]
     uow.incidents.insert(records)

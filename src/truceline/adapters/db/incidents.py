@@ -3,8 +3,14 @@
 The list is a keyset query: newest first (start date, then id, both
 descending), each page starting strictly after the last row of the previous
 one, so rows inserted while someone pages never shift or repeat what they
-see. Filters on zone, provision, channel, reporting party and the review
-queue are EXISTS over indexed side tables.
+see. A zone or provision filter reads its side table's index in that order
+(the side rows carry the start date) and joins the incidents; the other
+filters read an index of ``incidents`` in that order, and channel, reporting
+party and the review queue are EXISTS over indexed side tables.
+
+Rows are written with `bulk_rows.RowWriter`: one executemany (COPY on
+PostgreSQL) per table and call, which is what keeps a bulk import's storage
+cost the database's own.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Row,
+    Select,
+    String,
+    any_,
     bindparam,
     delete,
     exists,
@@ -29,7 +38,9 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.dialects import postgresql
 
+from truceline.adapters.db.bulk_rows import RowWriter, json_text
 from truceline.adapters.db.incident_tables import (
     incident_history,
     incident_provisions,
@@ -95,18 +106,97 @@ def _row_values(record: IncidentRecord) -> dict[str, Any]:
     }
 
 
+_INCIDENT_COLUMNS = (
+    "id",
+    "agreement_id",
+    "start_date",
+    "end_date",
+    "event_type",
+    "sub_event_type",
+    "family",
+    "monitoring",
+    "lon",
+    "lat",
+    "responsible_party",
+    "status",
+    "attribution",
+    "merged_into",
+    "content_hash",
+    "source_id",
+    "doc",
+    "created_at",
+    "updated_at",
+)
+_REPORT_COLUMNS = (
+    "id",
+    "agreement_id",
+    "incident_id",
+    "channel",
+    "reporting_party",
+    "entered_by",
+    "received_at",
+    "doc",
+)
+_ZONE_COLUMNS = ("incident_id", "agreement_id", "zone_id", "start_date")
+_PROVISION_COLUMNS = ("incident_id", "agreement_id", "provision_id", "start_date")
+_HISTORY_COLUMNS = (
+    "incident_id",
+    "action",
+    "at",
+    "by",
+    "other_incident_id",
+    "report_ids",
+    "note",
+    "ledger_seq",
+)
+
+
 class IncidentRepository:
     """Incidents and everything attached to them, on the unit of work's connection."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
+        self._rows = RowWriter(connection)
+        self._unlinked: set[str] = set()
 
     # --- incidents ------------------------------------------------------------------------
 
     def insert(self, records: Sequence[IncidentRecord]) -> None:
         """Add new incidents."""
-        if records:
-            self._conn.execute(insert(incidents), [_row_values(r) for r in records])
+        if not records:
+            return
+        self._unlinked.update(record.incident.id for record in records)
+        # In list order: the date-led indexes then take the rows at a few places, not everywhere.
+        records = sorted(records, key=lambda r: (r.incident.dates.start, r.incident.id))
+        day, time = self._rows.date, self._rows.time
+        self._rows.insert(
+            incidents,
+            _INCIDENT_COLUMNS,
+            [
+                (
+                    (incident := record.incident).id,
+                    record.agreement_id,
+                    day(incident.dates.start),
+                    day(incident.dates.end),
+                    incident.event_type,
+                    incident.sub_event_type,
+                    str(incident.family),
+                    None if incident.monitoring is None else str(incident.monitoring),
+                    incident.location.lon,
+                    incident.location.lat,
+                    record.responsible_party,
+                    str(record.status),
+                    str(record.attribution),
+                    incident.merged_into,
+                    record.content_hash,
+                    record.source_id,
+                    json_text(incident_to_dict(incident)),
+                    time(record.created_at),
+                    time(record.updated_at),
+                )
+                for record in records
+            ],
+        )
 
     def update(self, records: Sequence[IncidentRecord]) -> None:
         """Replace stored incidents with these values (created_at is kept)."""
@@ -129,7 +219,9 @@ class IncidentRepository:
         """Index each incident under exactly these zones and provisions."""
         if not rows:
             return
-        ids = [row.incident_id for row in rows]
+        # An incident inserted by this repository and not linked since has no rows to drop.
+        ids = [row.incident_id for row in rows if row.incident_id not in self._unlinked]
+        self._unlinked.difference_update(row.incident_id for row in rows)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             self._conn.execute(
@@ -138,30 +230,19 @@ class IncidentRepository:
             self._conn.execute(
                 delete(incident_provisions).where(incident_provisions.c.incident_id.in_(chunk))
             )
+        day = self._rows.date
         zones = [
-            {
-                "incident_id": row.incident_id,
-                "agreement_id": agreement_id,
-                "zone_id": zone,
-                "start_date": row.start_date,
-            }
+            (row.incident_id, agreement_id, zone, day(row.start_date))
             for row in rows
             for zone in row.zones
         ]
         provisions = [
-            {
-                "incident_id": row.incident_id,
-                "agreement_id": agreement_id,
-                "provision_id": provision,
-                "start_date": row.start_date,
-            }
+            (row.incident_id, agreement_id, provision, day(row.start_date))
             for row in rows
             for provision in row.provisions
         ]
-        if zones:
-            self._conn.execute(insert(incident_zones), zones)
-        if provisions:
-            self._conn.execute(insert(incident_provisions), provisions)
+        self._rows.insert(incident_zones, _ZONE_COLUMNS, zones)
+        self._rows.insert(incident_provisions, _PROVISION_COLUMNS, provisions)
 
     def get(self, incident_id: str) -> IncidentRecord | None:
         """One incident with its whole history, or None."""
@@ -189,6 +270,10 @@ class IncidentRepository:
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """The content hash of each of these incidents that exists."""
         found: dict[str, str] = {}
+        if self._rows.postgresql:  # one array parameter: no statement of thousands to plan
+            wanted = bindparam("ids", list(ids), type_=postgresql.ARRAY(String))
+            query = select(I.id, I.content_hash).where(I.id == any_(wanted))
+            return {row.id: row.content_hash for row in self._conn.execute(query)}
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
             for key, digest in self._conn.execute(
@@ -208,11 +293,47 @@ class IncidentRepository:
         )
 
     def page(self, where: IncidentFilter, after: Cursor | None, limit: int) -> list[IncidentRecord]:
-        """Up to `limit` incidents after `after`, newest first."""
-        query = select(incidents).where(*self._conditions(where))
+        """Up to `limit` incidents after `after`, newest first.
+
+        A zone or provision filter with no event type, status or party is
+        read from that side table's index in the list's order (its rows carry
+        the start date) and joined to the incidents, so a page costs the same
+        however few incidents the zone or provision has. Otherwise an index
+        of ``incidents`` is read in order (the type's, the status's, the
+        party's or the dates'), and a zone or provision is an EXISTS on each
+        row: a rare status in a large zone is then found at once.
+        """
+        narrowed = (where.event_type, where.status, where.responsible_party) != (None, None, None)
+        if where.zone is not None and not narrowed:
+            side, key = incident_zones, incident_zones.c.zone_id == where.zone
+            rest = replace(where, zone=None)
+        elif where.provision is not None and not narrowed:
+            side = incident_provisions
+            key = incident_provisions.c.provision_id == where.provision
+            rest = replace(where, provision=None)
+        else:
+            query = select(incidents).where(*self._conditions(where))
+            return self._page(query, (I.start_date, I.id), after, limit)
+        s = side.c
+        query = (
+            select(incidents)
+            .select_from(side.join(incidents, I.id == s.incident_id))
+            .where(s.agreement_id == where.agreement_id, key, *self._conditions(rest))
+        )
+        if where.date_to is not None:  # the same bound, on the side table's copy of the date
+            query = query.where(s.start_date <= where.date_to)
+        return self._page(query, (s.start_date, s.incident_id), after, limit)
+
+    def _page(
+        self,
+        query: Select[Any],
+        order: tuple[ColumnElement[date], ColumnElement[str]],
+        after: Cursor | None,
+        limit: int,
+    ) -> list[IncidentRecord]:
         if after is not None:
-            query = query.where(tuple_(I.start_date, I.id) < tuple_(after.start_date, after.id))
-        query = query.order_by(I.start_date.desc(), I.id.desc()).limit(limit)
+            query = query.where(tuple_(*order) < tuple_(after.start_date, after.id))
+        query = query.order_by(order[0].desc(), order[1].desc()).limit(limit)
         return [_record(row, ()) for row in self._conn.execute(query)]
 
     def count(self, where: IncidentFilter) -> int:
@@ -235,14 +356,18 @@ class IncidentRepository:
         if where.responsible_party is not None:
             # The party's own incidents, and those on the edge it shares with another party.
             z, zt = incident_zones.c, zone_table.c
-            shared = exists().where(
-                I.responsible_party.is_(None),
-                z.incident_id == I.id,
-                zt.agreement_id == z.agreement_id,
-                zt.id == z.zone_id,
-                zt.responsible_party == where.responsible_party,
-            )
-            found.append(or_(I.responsible_party == where.responsible_party, shared))
+            own = I.responsible_party == where.responsible_party
+            if self._answers_for_a_zone(where.agreement_id, where.responsible_party):
+                shared = exists().where(
+                    I.responsible_party.is_(None),
+                    z.incident_id == I.id,
+                    zt.agreement_id == z.agreement_id,
+                    zt.id == z.zone_id,
+                    zt.responsible_party == where.responsible_party,
+                )
+                found.append(or_(own, shared))
+            else:  # no shared edge: the party's own, read from ix_incidents_party
+                found.append(own)
         if where.zone is not None:
             z = incident_zones.c
             found.append(
@@ -278,6 +403,11 @@ class IncidentRepository:
                 )
             )
         return found
+
+    def _answers_for_a_zone(self, agreement_id: str, party: str) -> bool:
+        zt = zone_table.c
+        query = select(zt.id).where(zt.agreement_id == agreement_id, zt.responsible_party == party)
+        return self._conn.execute(query.limit(1)).first() is not None
 
     def near(
         self,
@@ -317,19 +447,21 @@ class IncidentRepository:
         """Store new reports."""
         if not items:
             return
-        self._conn.execute(
-            insert(reports),
+        time = self._rows.time
+        self._rows.insert(
+            reports,
+            _REPORT_COLUMNS,
             [
-                {
-                    "id": r.id,
-                    "agreement_id": agreement_id,
-                    "incident_id": r.incident_id,
-                    "channel": str(r.channel),
-                    "reporting_party": r.reporting_party,
-                    "entered_by": r.entered_by,
-                    "received_at": r.received_at,
-                    "doc": report_to_dict(r),
-                }
+                (
+                    r.id,
+                    agreement_id,
+                    r.incident_id,
+                    str(r.channel),
+                    r.reporting_party,
+                    r.entered_by,
+                    time(r.received_at),
+                    json_text(report_to_dict(r)),
+                )
                 for r in items
             ],
         )
@@ -364,21 +496,22 @@ class IncidentRepository:
 
     def add_history(self, entries: Iterable[HistoryEntry], ledger_seq: int | None) -> None:
         """Append history entries, each tied to the ledger entry that recorded it."""
+        time = self._rows.time
         rows = [
-            {
-                "incident_id": e.incident_id,
-                "action": str(e.action),
-                "at": e.at,
-                "by": e.by,
-                "other_incident_id": e.other_incident_id,
-                "report_ids": list(e.report_ids),
-                "note": e.note,
-                "ledger_seq": ledger_seq,
-            }
+            (
+                e.incident_id,
+                str(e.action),
+                time(e.at),
+                e.by,
+                e.other_incident_id,
+                json_text(list(e.report_ids)),
+                e.note,
+                ledger_seq,
+            )
             for e in entries
         ]
         if rows:
-            self._conn.execute(insert(incident_history), rows)
+            self._rows.insert(incident_history, _HISTORY_COLUMNS, rows)
 
     def add_position(self, incident_id: str, stored: StoredPosition) -> None:
         """Keep one more version of a party's position."""

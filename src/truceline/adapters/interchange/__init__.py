@@ -7,6 +7,8 @@ that is mapped back to its column. A row becomes either an `ImportedRow`
 (an incident draft and its reports, channel ``bulk_import``, no enrichment
 yet) or a `RejectedRow` (every problem found, and the raw values for a
 rejects file). The iterators stream, so a large file is never held whole.
+Plain ACLED rows take a fast path (`acled_fast.py`) that builds the same
+values without collecting problems.
 
 Writing turns incidents (and the reports they name) into rows of the
 dataset's columns, in the dataset's order. docs/incidents.md maps every
@@ -23,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from truceline.domain.errors import InputError
 from truceline.domain.incidents import Incident
@@ -37,6 +39,9 @@ __all__ = [
     "RowProblem",
     "collect",
 ]
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 _INTEGER = re.compile(r"-?\d+(\.0+)?")
 _T = TypeVar("_T")
@@ -111,6 +116,40 @@ def collect(rows: Iterable[ImportedRow | RejectedRow]) -> ImportResult:
     return ImportResult(tuple(imported), tuple(rejected))
 
 
+def header_of(reader: CsvReader, required: Iterable[str]) -> list[str] | RejectedRow:
+    """The header's column names (trimmed, without a byte order mark), or line 1 rejected.
+
+    Line 1 is rejected when the file is empty or lacks a required column.
+    """
+    header = next(reader, None)
+    if header is None:
+        return RejectedRow(1, (RowProblem(1, "header", "the file is empty"),))
+    header = [name.lstrip("\ufeff").strip() for name in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        problems = tuple(RowProblem(1, name, "the column is missing") for name in missing)
+        return RejectedRow(1, problems)
+    return header
+
+
+def value_lists(reader: CsvReader, width: int) -> Iterator[tuple[int, list[str]] | RejectedRow]:
+    """(line, values) for each record after the header; a record of another width is rejected.
+
+    The line is the one the record starts on (a quoted value may span lines).
+    Blank lines are skipped.
+    """
+    end = reader.line_num
+    for values in reader:
+        start, end = end + 1, reader.line_num
+        if not values:
+            continue
+        if len(values) != width:
+            reason = f"{len(values)} values for {width} columns"
+            yield RejectedRow(start, (RowProblem(start, "row", reason),), {})
+            continue
+        yield start, values
+
+
 def records(
     stream: TextIO, required: Iterable[str]
 ) -> Iterator[tuple[int, dict[str, str]] | RejectedRow]:
@@ -120,26 +159,15 @@ def records(
     the header is line 1. Blank lines are skipped.
     """
     reader = csv.reader(stream)
-    header = next(reader, None)
-    if header is None:
-        yield RejectedRow(1, (RowProblem(1, "header", "the file is empty"),))
+    header = header_of(reader, required)
+    if isinstance(header, RejectedRow):
+        yield header
         return
-    header = [name.lstrip("\ufeff").strip() for name in header]
-    missing = [name for name in required if name not in header]
-    if missing:
-        problems = tuple(RowProblem(1, name, "the column is missing") for name in missing)
-        yield RejectedRow(1, problems)
-        return
-    end = reader.line_num
-    for values in reader:
-        start, end = end + 1, reader.line_num
-        if not values:
-            continue
-        if len(values) != len(header):
-            reason = f"{len(values)} values for {len(header)} columns"
-            yield RejectedRow(start, (RowProblem(start, "row", reason),), {})
-            continue
-        yield start, dict(zip(header, values, strict=True))
+    for item in value_lists(reader, len(header)):
+        if isinstance(item, RejectedRow):
+            yield item
+        else:
+            yield item[0], dict(zip(header, item[1], strict=True))
 
 
 def parsed_rows(

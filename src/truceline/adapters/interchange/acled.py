@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import TextIO
 
 from truceline.adapters.interchange import (
@@ -23,8 +23,9 @@ from truceline.adapters.interchange import (
     RejectedRow,
     RowReader,
     collect,
+    header_of,
     number_text,
-    parsed_rows,
+    value_lists,
 )
 from truceline.domain import event_types as vocab
 from truceline.domain.errors import InputError
@@ -129,33 +130,59 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(";") if name.strip())
 
 
-def _inter(row: RowReader, column: str) -> int:
-    label = row.text(column).casefold().rstrip("s")
+def inter_label(text: str) -> int | None:
+    """The inter code an ACLED label names ("State forces", "Rebel groups"...), or None."""
+    label = text.casefold().rstrip("s")
     for known, code in _INTER_LABELS.items():
         if label and known.rstrip("s") == label:
             return code
-    return row.optional_integer(column) or 0
+    return None
 
 
-def _tags(row: RowReader) -> tuple[tuple[str, ...], str | None, int | None, int | None]:
-    """(own tags, monitoring kind, explosions, shots) from the tags column."""
+def _inter(row: RowReader, column: str) -> int:
+    code = inter_label(row.text(column))
+    return code if code is not None else row.optional_integer(column) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """What the tags column holds: the row's own tags, Truceline's, and what is wrong."""
+
+    own: tuple[str, ...] = ()
+    kind: str | None = None
+    explosions: int | None = None
+    shots: int | None = None
+    problems: tuple[str, ...] = ()
+
+
+def read_tags(text: str) -> Tags:
+    """The tags column: own tags, monitoring kind, explosions and shots, and problems."""
     own: list[str] = []
     kind: str | None = None
     counts: dict[str, int] = {}
-    for tag in _names(row.text("tags")):
+    problems: list[str] = []
+    for tag in _names(text):
         if tag.startswith(vocab.MONITORING_TAG):
             kind = tag.removeprefix(vocab.MONITORING_TAG)
         elif tag.startswith((vocab.EXPLOSIONS_TAG, vocab.SHOTS_TAG)):
             name, _, value = tag.removeprefix(vocab.TAG_PREFIX).partition("=")
-            if value.isdigit():
+            if value.isdecimal():  # int() reads every decimal digit, not "²"
                 counts[name] = int(value)
             else:
-                row.problem("tags", f"{tag!r}: the count is not a whole number")
+                problems.append(f"{tag!r}: the count is not a whole number")
         elif tag.startswith(vocab.TAG_PREFIX):
-            row.problem("tags", f"{tag!r} is not a tag Truceline writes")
+            problems.append(f"{tag!r} is not a tag Truceline writes")
         else:
             own.append(tag)
-    return tuple(own), kind, counts.get("explosions"), counts.get("shots")
+    return Tags(tuple(own), kind, counts.get("explosions"), counts.get("shots"), tuple(problems))
+
+
+def _tags(row: RowReader) -> tuple[tuple[str, ...], str | None, int | None, int | None]:
+    """(own tags, monitoring kind, explosions, shots) from the tags column."""
+    tags = read_tags(row.text("tags"))
+    for reason in tags.problems:
+        row.problem("tags", reason)
+    return tags.own, tags.kind, tags.explosions, tags.shots
 
 
 def _monitoring(row: RowReader, kind: str | None) -> vocab.MonitoringKind | None:
@@ -293,10 +320,30 @@ def iter_acled(
     """Each row of an ACLED CSV as an incident draft and its report, or as rejected.
 
     `received_at` is used for rows without a ``timestamp``; `grade` is given
-    to every report (by default F6: cannot be judged).
+    to every report (by default F6: cannot be judged). Plain rows take the
+    fast path of `acled_fast`; any other row is read here, every problem
+    collected.
     """
-    parse = partial(_parse, entered_by=entered_by, received_at=received_at, grade=grade)
-    yield from parsed_rows(stream, REQUIRED_COLUMNS, parse)
+    from truceline.adapters.interchange.acled_fast import QuickRows  # it builds on this module
+
+    reader = csv.reader(stream)
+    header = header_of(reader, REQUIRED_COLUMNS)
+    if isinstance(header, RejectedRow):
+        yield header
+        return
+    quick = QuickRows(header, entered_by=entered_by, received_at=received_at, grade=grade)
+    for item in value_lists(reader, len(header)):
+        if isinstance(item, RejectedRow):
+            yield item
+            continue
+        line, values = item
+        yield quick(line, values) or _parse(
+            line,
+            dict(zip(header, values, strict=True)),
+            entered_by=entered_by,
+            received_at=received_at,
+            grade=grade,
+        )
 
 
 def read_acled(
