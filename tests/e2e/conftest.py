@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,6 +83,33 @@ def answers(url: str) -> bool:
 def cli(*args: str) -> list[str]:
     """The `truceline` command line, run with this interpreter."""
     return [sys.executable, "-c", "from truceline.entrypoints.cli import main; main()", *args]
+
+
+def database_with_users(
+    folder: Path, users: Sequence[tuple[str, str, str, str | None]], password: str
+) -> tuple[Path, dict[str, str]]:
+    """A database in `folder` with the example loaded and `users` (username, name, role,
+    party) added through the CLI; returns it and the environment to serve it with."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCELINE_")}
+    env["TRUCELINE_LOG_KEY"] = str(folder / "log.key")
+    database = folder / "truceline.db"
+
+    def truceline(*args: str, stdin: str = "") -> None:
+        subprocess.run(
+            cli(*args, "--db", str(database)),
+            cwd=PROJECT,
+            env=env,
+            input=stdin,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    truceline("init")
+    for username, name, role, party in users:
+        args = ["users", "add", username, "--role", role, "--name", name, "--password-stdin"]
+        truceline(*args, *(["--party", party] if party else []), stdin=f"{password}\n")
+    return database, env
 
 
 def serve(database: Path, env: dict[str, str], log_path: Path) -> Iterator[str]:

@@ -10,16 +10,14 @@ officers added through the CLI.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import PROJECT, cli, serve
+from tests.e2e.conftest import database_with_users, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -37,26 +35,7 @@ INCIDENT_PATH = re.compile(r"/incidents/(inc_[0-9a-f]{16})$")
 def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A database with the example loaded and the two officers, made through the CLI."""
     folder = tmp_path_factory.mktemp("incidents-server")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCELINE_")}
-    env["TRUCELINE_LOG_KEY"] = str(folder / "log.key")
-    path = folder / "incidents.db"
-
-    def truceline(*args: str, stdin: str = "") -> None:
-        subprocess.run(
-            cli(*args, "--db", str(path)),
-            cwd=PROJECT,
-            env=env,
-            input=stdin,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-
-    truceline("init")
-    for username, name, role, party in USERS:
-        args = ["users", "add", username, "--role", role, "--name", name, "--party", party]
-        truceline(*args, "--password-stdin", stdin=f"{PASSWORD}\n")
-    return path, env
+    return database_with_users(folder, USERS, PASSWORD)
 
 
 @pytest.fixture(scope="module")

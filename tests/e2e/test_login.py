@@ -8,9 +8,7 @@ the guarded contexts and the off-machine request guard are conftest's.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import PROJECT, cli, serve
+from tests.e2e.conftest import database_with_users, serve
 from truceline.bootstrap import bootstrap
 from truceline.domain.errors import NotFoundError
 from truceline.services import accounts
@@ -52,25 +50,7 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     """A database with the example loaded and the accounts added, through the CLI."""
     folder = tmp_path_factory.mktemp("login-server")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUCELINE_")}
-    env["TRUCELINE_LOG_KEY"] = str(folder / "log.key")
-    database = folder / "login.db"
-
-    def truceline(*args: str, stdin: str = "") -> None:
-        subprocess.run(
-            cli(*args, "--db", str(database)),
-            cwd=PROJECT,
-            env=env,
-            input=stdin,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-
-    truceline("init")
-    for username, name, role, party in USERS:
-        args = ["users", "add", username, "--role", role, "--name", name, "--password-stdin"]
-        truceline(*args, *(["--party", party] if party else []), stdin=f"{PASSWORD}\n")
+    database, env = database_with_users(folder, USERS, PASSWORD)
     return Served(database, env)
 
 
