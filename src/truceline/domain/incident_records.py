@@ -20,14 +20,13 @@ from truceline.domain.incidents import (
     Actors,
     DateRange,
     Fatalities,
-    HistoryAction,
     HistoryEntry,
     Incident,
     Links,
     Location,
 )
 from truceline.domain.reports import AdmiraltyGrade, Channel, Report
-from truceline.domain.verification import MonitorVerdict, Position, Stance
+from truceline.domain.verification import Position, Stance
 from truceline.domain.zones import Side
 
 JsonDict = dict[str, Any]
@@ -435,19 +434,6 @@ def history_to_dict(entry: HistoryEntry) -> JsonDict:
     }
 
 
-def history_from_dict(data: Mapping[str, Any]) -> HistoryEntry:
-    """A stored history entry."""
-    return HistoryEntry(
-        action=HistoryAction(data["action"]),
-        at=_parse_time(data["at"], "at"),
-        by=str(data["by"]),
-        incident_id=str(data["incident_id"]),
-        other_incident_id=data.get("other_incident_id"),
-        report_ids=tuple(data.get("report_ids") or ()),
-        note=str(data.get("note") or ""),
-    )
-
-
 def position_statement(value: object, field: str = "position") -> JsonDict:
     """A party's statement (stance, whom it holds responsible, evidence, text), checked."""
     data = _object(value, field, ("stance", "held_responsible", "evidence", "text"))
@@ -474,13 +460,4 @@ def position_to_dict(position: Position) -> JsonDict:
         "evidence": list(position.evidence),
         "text": position.text,
         "recorded_at": _time(position.recorded_at),
-    }
-
-
-def verdict_to_dict(verdict: MonitorVerdict) -> JsonDict:
-    """A monitor's verdict."""
-    return {
-        "stance": str(verdict.stance),
-        "held_responsible": verdict.held_responsible,
-        "text": verdict.text,
     }
