@@ -14,11 +14,12 @@ from sqlalchemy import func, inspect, select, text
 from tests.geometries import known_points
 from tests.packs import copy_example, edit_text
 from truceline.adapters.db import tables as t
+from truceline.adapters.db.agreements import AgreementRepository
 from truceline.adapters.db.engine import make_engine
 from truceline.adapters.db.migrate import MIGRATIONS
 from truceline.adapters.packs import read_pack
 from truceline.bootstrap import bootstrap
-from truceline.domain.agreements import BreachRule
+from truceline.domain.agreements import BreachRule, Mechanism
 from truceline.domain.errors import ConflictError, PackError
 from truceline.domain.event_types import Family, MonitoringKind
 from truceline.services.agreements import LoadPack, LoadStatus, get_agreement, list_agreements
@@ -57,6 +58,7 @@ def test_an_agreement_comes_back_from_the_database_as_it_was_read(
     assert stored.provisions == original.provisions
     assert stored.documents == original.documents
     assert stored.places == original.places
+    assert stored.mechanism == original.mechanism
     assert [r.vertices for r in stored.routes] == [r.vertices for r in original.routes]
     for mine, theirs in zip(stored.zones, original.zones, strict=True):
         assert (mine.id, mine.responsible_party, mine.derivation) == (
@@ -265,3 +267,30 @@ def test_the_breach_rules_migration_gives_stored_provisions_no_rules(database_ur
     assert rules == []
     assert "breached_by" not in columns
     assert "source_section" in columns
+
+
+def test_agreements_stored_before_the_mechanism_existed_get_its_defaults(
+    database_url: str,
+) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0005")
+            conn.execute(
+                text(
+                    "INSERT INTO agreements (id, title, summary, format_version, crs, timezone,"
+                    " digest, documents, attribution, loaded_at) VALUES ('a', 'A', '', 1,"
+                    " 'EPSG:32637', 'UTC', 'd', '[]', '[]', '2020-01-01 00:00:00+00:00')"
+                )
+            )
+            command.upgrade(config, "0006")
+            stored = AgreementRepository(conn).get("a")
+            command.downgrade(config, "0005")
+            columns = {c["name"] for c in inspect(conn).get_columns("agreements")}
+    finally:
+        engine.dispose()
+    assert stored.mechanism == Mechanism()
+    assert "mechanism" not in columns

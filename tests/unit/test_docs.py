@@ -22,6 +22,7 @@ from truceline.adapters.packs.schema import (
     AgreementIn,
     CorridorIn,
     DocumentIn,
+    MechanismIn,
     PartyIn,
     ProvisionIn,
     RouteIn,
@@ -52,6 +53,7 @@ PACK_SECTIONS: dict[str, type[BaseModel]] = {
     "`routes`": RouteIn,
     "`zones`": ZoneIn,
     "`corridor`": CorridorIn,
+    "`mechanism`": MechanismIn,
 }
 
 

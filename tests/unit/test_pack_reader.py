@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from tests.geometries import BOW_TIE
 from tests.packs import add_zone_feature, copy_example, edit_text, line_of
 from truceline.adapters.packs import read_pack
-from truceline.domain.agreements import BreachRule
+from truceline.domain.agreements import BreachRule, Mechanism
 from truceline.domain.errors import PackError, Problem
 from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.zones import Side, ZoneKind
@@ -367,3 +368,53 @@ def test_a_deadline_rule_is_accepted_on_a_provision_with_a_deadline(tmp_path: Pa
     assert provision.breached_by == (
         BreachRule(monitoring=(MonitoringKind.HEAVY_WEAPON_SIGHTING,), zones=(), after="deadline"),
     )
+
+
+def test_the_example_packs_mechanism_names_the_patrol_route_and_its_rules(
+    example_pack: Path,
+) -> None:
+    mechanism = read_pack(example_pack).mechanism
+    assert mechanism == Mechanism(
+        patrol_route="patrol-trumba-ain-al-havr",
+        patrol_start_unacknowledged=False,
+        hotline_escalation=timedelta(minutes=30),
+    )
+
+
+def test_a_pack_without_mechanism_gets_the_defaults(tmp_path: Path) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", "  patrol_route: patrol-trumba-ain-al-havr\n", "")
+    edit_text(pack, "agreement.yaml", "  patrol_start_unacknowledged: false\n", "")
+    edit_text(pack, "agreement.yaml", "mechanism:\n  hotline_escalation_minutes: 30\n", "")
+    assert read_pack(pack).mechanism == Mechanism()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "patrol_route: patrol-trumba-ain-al-havr",
+            "patrol_route: nowhere",
+            "mechanism.patrol_route: unknown route 'nowhere'",
+        ),
+        (
+            "hotline_escalation_minutes: 30",
+            "hotline_escalation_minutes: 0",
+            "mechanism.hotline_escalation_minutes",
+        ),
+        (
+            "patrol_start_unacknowledged: false",
+            "patrol_start_unacknowledged: sometimes",
+            "mechanism.patrol_start_unacknowledged",
+        ),
+    ],
+)
+def test_a_bad_mechanism_key_is_refused_with_its_line(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    pack = copy_example(tmp_path)
+    edit_text(pack, "agreement.yaml", old, new)
+    line = line_of(pack, "agreement.yaml", new)
+    [problem] = problems_of(pack)
+    assert problem.location == f"line {line}"
+    assert problem.reason.startswith(expected), problem

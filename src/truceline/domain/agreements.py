@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from truceline.domain.event_types import Family, MonitoringKind
@@ -103,6 +103,22 @@ class Provision:
 
 
 @dataclass(frozen=True, slots=True)
+class Mechanism:
+    """How the agreement's joint mechanism runs: the patrol route and the rules of notice.
+
+    `patrol_route` is the route joint patrols follow (km posts are counted on
+    it); `patrol_start_unacknowledged` whether a patrol may set out before the
+    other side acknowledged its notice; `hotline_escalation` how long an
+    urgent hotline message may wait for acknowledgement before it goes to the
+    sender's authorized officer.
+    """
+
+    patrol_route: str | None = None
+    patrol_start_unacknowledged: bool = False
+    hotline_escalation: timedelta = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
 class Agreement:
     """An agreement as held by Truceline: everything an agreement pack declares.
 
@@ -123,6 +139,7 @@ class Agreement:
     zones: tuple[Zone, ...]
     places: tuple[Place, ...] = field(default=())
     attribution: tuple[str, ...] = field(default=())
+    mechanism: Mechanism = field(default_factory=Mechanism)
 
     def party(self, party_id: str) -> Party:
         """The party with this id; KeyError when there is none."""

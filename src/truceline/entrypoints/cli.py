@@ -23,6 +23,9 @@ from truceline.entrypoints import cli_exchange
 from truceline.entrypoints.cli_accounts import create_demo_users, keys_cli, tokens_cli, users_cli
 from truceline.entrypoints.cli_incidents import incidents_cli
 from truceline.entrypoints.cli_ledger import ledger_cli
+from truceline.entrypoints.cli_observations import observations_cli, restrictions_cli
+from truceline.entrypoints.cli_patrols import patrols_cli
+from truceline.entrypoints.cli_roster import hotline_cli, roster_cli
 from truceline.entrypoints.cli_support import (
     AgreementOption,
     DbOption,
@@ -59,6 +62,11 @@ cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(keys_cli, name="keys")
 cli_exchange.register(incidents_cli)
 cli.add_typer(incidents_cli, name="incidents")
+cli.add_typer(patrols_cli, name="patrols")
+cli.add_typer(roster_cli, name="roster")
+cli.add_typer(hotline_cli, name="hotline")
+cli.add_typer(restrictions_cli, name="restrictions")
+cli.add_typer(observations_cli, name="observations")
 
 CHUNK = 50_000
 

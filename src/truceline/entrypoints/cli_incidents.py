@@ -10,26 +10,31 @@ written then.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from truceline.adapters.signing import Ed25519Signer
 from truceline.bootstrap import App
 from truceline.domain.accounts import Actor, Role
-from truceline.domain.errors import InputError
 from truceline.domain.event_types import MONITORING_FITS, MonitoringKind
 from truceline.domain.reports import Channel
 from truceline.domain.verification import VerificationStatus
 from truceline.entrypoints.api.incident_schemas import incident_out
 from truceline.entrypoints.cli_incident_tables import print_incident, print_page, print_reported
-from truceline.entrypoints.cli_support import AgreementOption, DbOption, app_for, err, fail, out
+from truceline.entrypoints.cli_support import (
+    AgreementOption,
+    AsOption,
+    DbOption,
+    KeyOption,
+    acting,
+    app_for,
+    err,
+    fail,
+    out,
+)
 from truceline.services import accounts, incidents, positions
-from truceline.services.authorship import ServerSigned
 from truceline.services.incident_queries import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -42,32 +47,11 @@ incidents_cli = typer.Typer(
     help="Incidents: report, list, show, positions, merge and split.", no_args_is_help=True
 )
 
-AsOption = Annotated[str, typer.Option("--as", help="The username of who acts.")]
-KeyOption = Annotated[
-    Path, typer.Option("--key", help="That user's private key (PEM, from `keys generate`).")
-]
 DAY = ["%Y-%m-%d"]
 From = Annotated[
     datetime | None, typer.Option(formats=DAY, metavar="<date>", help="From this day on.")
 ]
 To = Annotated[datetime | None, typer.Option(formats=DAY, metavar="<date>", help="Up to this day.")]
-
-
-@contextmanager
-def acting(db: str | None, username: str, key: Path) -> Iterator[tuple[App, Actor, ServerSigned]]:
-    """The application, the user as actor, and their key as the signer of what they do."""
-    try:
-        signer = Ed25519Signer.load(key)
-    except (OSError, ValueError) as error:
-        raise fail(f"--key: {error}") from None
-    with app_for(db) as app:
-        user = accounts.find_user(app.uow(), username)
-        try:
-            yield app, Actor.of(user), ServerSigned(signer)
-        except InputError as error:
-            if error.field == "public_key":
-                raise fail(f"--key: not a key registered for {username}: {error.reason}") from None
-            raise
 
 
 # --- reporting ---------------------------------------------------------------------------

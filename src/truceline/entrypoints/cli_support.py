@@ -13,8 +13,12 @@ from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from truceline.adapters.signing import Ed25519Signer
 from truceline.bootstrap import App, bootstrap
-from truceline.domain.errors import PackError, TrucelineError
+from truceline.domain.accounts import Actor
+from truceline.domain.errors import InputError, PackError, TrucelineError
+from truceline.services import accounts
+from truceline.services.authorship import ServerSigned
 from truceline.settings import Settings
 
 out = Console(highlight=False, soft_wrap=True)
@@ -26,6 +30,10 @@ DbOption = Annotated[
 ]
 AgreementOption = Annotated[
     str | None, typer.Option("--agreement", help="Agreement id; the first loaded by default.")
+]
+AsOption = Annotated[str, typer.Option("--as", help="The username of who acts.")]
+KeyOption = Annotated[
+    Path, typer.Option("--key", help="That user's private key (PEM, from `keys generate`).")
 ]
 
 
@@ -93,3 +101,20 @@ def report_pack_error(error: PackError) -> typer.Exit:
     for problem in error.problems:
         err.print(f"{problem}", markup=False)
     return fail(f"the pack was refused ({len(error.problems)} problem(s)); nothing was written")
+
+
+@contextmanager
+def acting(db: str | None, username: str, key: Path) -> Iterator[tuple[App, Actor, ServerSigned]]:
+    """The application, the user as actor, and their key as the signer of what they do."""
+    try:
+        signer = Ed25519Signer.load(key)
+    except (OSError, ValueError) as error:
+        raise fail(f"--key: {error}") from None
+    with app_for(db) as app:
+        user = accounts.find_user(app.uow(), username)
+        try:
+            yield app, Actor.of(user), ServerSigned(signer)
+        except InputError as error:
+            if error.field == "public_key":
+                raise fail(f"--key: not a key registered for {username}: {error.reason}") from None
+            raise

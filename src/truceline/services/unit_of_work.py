@@ -9,6 +9,7 @@ from typing import Protocol, Self
 
 from truceline.domain.agreements import Agreement
 from truceline.services.account_store import AccountStore
+from truceline.services.field_store import FieldStore
 from truceline.services.incident_store import IncidentStore
 from truceline.services.ledger_store import LedgerStore
 
@@ -47,6 +48,8 @@ class UnitOfWork(Protocol):
     def agreements(self) -> AgreementStore: ...  # pragma: no cover
     @property
     def incidents(self) -> IncidentStore: ...  # pragma: no cover
+    @property
+    def field(self) -> FieldStore: ...  # pragma: no cover
     @property
     def ledger(self) -> LedgerStore: ...  # pragma: no cover
 

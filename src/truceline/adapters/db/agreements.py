@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import shapely
@@ -15,6 +15,7 @@ from truceline.adapters.db import tables as t
 from truceline.domain.agreements import (
     Agreement,
     BreachRule,
+    Mechanism,
     Party,
     PartyRole,
     Provision,
@@ -93,6 +94,7 @@ class AgreementRepository:
                     for d in a.documents
                 ],
                 attribution=list(a.attribution),
+                mechanism=_mechanism_json(a.mechanism),
                 loaded_at=loaded_at,
             )
         )
@@ -298,6 +300,7 @@ class AgreementRepository:
                 for r in rows(t.places)
             ),
             attribution=tuple(head.attribution),
+            mechanism=_mechanism_of(head.mechanism),
         )
 
 
@@ -332,3 +335,24 @@ def _geometry(text: str, kind: Any) -> Any:
     if not isinstance(geometry, kind):
         raise ValueError(f"stored geometry is a {geometry.geom_type}: {json.dumps(text)[:60]}")
     return geometry
+
+
+def _mechanism_json(mechanism: Mechanism) -> dict[str, Any]:
+    return {
+        "patrol_route": mechanism.patrol_route,
+        "patrol_start_unacknowledged": mechanism.patrol_start_unacknowledged,
+        "hotline_escalation_s": mechanism.hotline_escalation.total_seconds(),
+    }
+
+
+def _mechanism_of(data: dict[str, Any]) -> Mechanism:
+    """A stored mechanism; agreements stored before it existed get the defaults."""
+    default = Mechanism()
+    seconds = data.get("hotline_escalation_s")
+    return Mechanism(
+        patrol_route=data.get("patrol_route"),
+        patrol_start_unacknowledged=bool(data.get("patrol_start_unacknowledged", False)),
+        hotline_escalation=default.hotline_escalation
+        if seconds is None
+        else timedelta(seconds=float(seconds)),
+    )

@@ -31,6 +31,7 @@ agreements = Table(
     Column("digest", String(64), nullable=False),
     Column("documents", JSON, nullable=False),
     Column("attribution", JSON, nullable=False),
+    Column("mechanism", JSON, nullable=False, default=dict, server_default="{}"),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from truceline.adapters.db.accounts import AccountRepository
 from truceline.adapters.db.agreements import AgreementRepository
+from truceline.adapters.db.field_records import FieldRecordRepository
 from truceline.adapters.db.incidents import IncidentRepository
 from truceline.adapters.db.ledger import LedgerRepository
 
@@ -17,6 +18,7 @@ class SqlUnitOfWork:
 
     accounts: AccountRepository
     agreements: AgreementRepository
+    field: FieldRecordRepository
     incidents: IncidentRepository
     ledger: LedgerRepository
 
@@ -29,6 +31,7 @@ class SqlUnitOfWork:
         self._connection.begin()
         self.accounts = AccountRepository(self._connection)
         self.agreements = AgreementRepository(self._connection)
+        self.field = FieldRecordRepository(self._connection)
         self.incidents = IncidentRepository(self._connection)
         self.ledger = LedgerRepository(self._connection)
         return self

@@ -100,6 +100,12 @@ def check_references(
     for i, route in enumerate(model.routes):
         _check_route(route, i, doc, route_features, problems)
 
+    patrol_route = model.mechanism.patrol_route
+    if patrol_route is not None and patrol_route not in routes:
+        problems.append(
+            doc.problem(("mechanism", "patrol_route"), _unknown("route", patrol_route, routes))
+        )
+
     for i, zone in enumerate(model.zones):
         _check_zone(zone, i, doc, parties, routes, zone_features, problems)
         if zone.responsible is not None and zone.responsible not in parties:

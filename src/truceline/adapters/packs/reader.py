@@ -26,6 +26,7 @@ from truceline.adapters.packs.yaml_source import YamlDocument, parse_yaml
 from truceline.adapters.projection import MetricFrame
 from truceline.domain.agreements import (
     Agreement,
+    Mechanism,
     Party,
     Provision,
     SourceDocument,
@@ -219,6 +220,11 @@ def _build(
         zones=tuple(zones),
         places=tuple(places),
         attribution=tuple(model.attribution),
+        mechanism=Mechanism(
+            patrol_route=model.mechanism.patrol_route,
+            patrol_start_unacknowledged=model.mechanism.patrol_start_unacknowledged,
+            hotline_escalation=timedelta(minutes=model.mechanism.hotline_escalation_minutes),
+        ),
     )
 
 

@@ -115,6 +115,12 @@ class ZoneIn(_Strict):
     feature: Ident | None = None
 
 
+class MechanismIn(_Strict):
+    patrol_route: Ident | None = None
+    patrol_start_unacknowledged: bool = False
+    hotline_escalation_minutes: int = Field(default=30, ge=1, le=10080)
+
+
 class AgreementIn(_Strict):
     format: str
     id: Ident
@@ -128,3 +134,4 @@ class AgreementIn(_Strict):
     routes: list[RouteIn] = Field(default_factory=list)
     zones: list[ZoneIn] = Field(default_factory=list)
     attribution: list[Text] = Field(default_factory=list)
+    mechanism: MechanismIn = Field(default_factory=MechanismIn)

@@ -25,9 +25,18 @@ from truceline.entrypoints.api import (
     geography,
     incidents,
     ledger,
+    observations,
+    patrols,
+    roster,
 )
 from truceline.entrypoints.api.schemas import ErrorItem, ErrorOut
-from truceline.entrypoints.web import incident_pages, pages
+from truceline.entrypoints.web import (
+    incident_pages,
+    observation_pages,
+    pages,
+    patrol_pages,
+    roster_pages,
+)
 
 
 def create_app(app: App) -> FastAPI:
@@ -51,8 +60,14 @@ def create_app(app: App) -> FastAPI:
     api.include_router(accounts.router)
     api.include_router(incidents.router)
     api.include_router(exchange.router)
+    api.include_router(patrols.router)
+    api.include_router(roster.router)
+    api.include_router(observations.router)
     pages.mount(api, app)
     incident_pages.mount(api, app)
+    patrol_pages.mount(api, app)
+    roster_pages.mount(api, app)
+    observation_pages.mount(api, app)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(TrucelineError, truceline_error)
     api.add_exception_handler(StarletteHTTPException, http_error)
