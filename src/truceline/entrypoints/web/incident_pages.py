@@ -14,24 +14,23 @@ to the incident's page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from truceline.bootstrap import App
 from truceline.domain import event_types as vocab
 from truceline.domain.accounts import MONITOR_PARTY, Role
 from truceline.domain.agreements import Agreement
-from truceline.domain.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from truceline.domain.errors import ConflictError, InputError
 from truceline.domain.permissions import Action
 from truceline.domain.reports import CREDIBILITY, RELIABILITY, Channel
 from truceline.domain.verification import Stance, VerificationStatus
 from truceline.entrypoints.web import auth, incident_forms, incident_rows, incident_views, pages
-from truceline.entrypoints.web.admin_pages import NO_STORE, sentence
+from truceline.entrypoints.web.admin_pages import NO_STORE
 from truceline.entrypoints.web.audit_views import ActorNames
 from truceline.entrypoints.web.incident_forms import Fields
+from truceline.entrypoints.web.page_kit import Build, FormFields, PageKit, Refused, common
 from truceline.services import incidents, positions
 from truceline.services.authorship import ServerSigned
 from truceline.services.geography import Geography
@@ -53,70 +52,14 @@ FILTERS = (
 )
 
 
-async def submitted(request: Request) -> Fields:
-    """The POSTed form (already read, and cached, by the CSRF check)."""
-    return Fields.of(await request.form())
-
-
-FormFields = Annotated[Fields, Depends(submitted)]
-
-
-class Refused(Exception):
-    """A page the viewer may not see or a form they may not submit: answered with 403."""
-
-
 def mount(api: FastAPI, app: App) -> None:
     """Add the incident pages (after pages.mount, which serves their static files)."""
-    templates = Jinja2Templates(
-        directory=pages.HERE / "templates", context_processors=[auth.template_context]
-    )
-    modules = pages.find_node_modules(app)
-    has_leaflet = modules is not None
+    kit = PageKit(app)
+    render = kit.render
     router = APIRouter(include_in_schema=False, dependencies=[Depends(auth.check_session_csrf)])
 
-    def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-        context = {"has_leaflet": has_leaflet, "has_htmx": False, **context}
-        response = templates.TemplateResponse(request, name, context, status_code=status)
-        response.headers.update(NO_STORE)
-        return response
-
-    def forbidden(request: Request, reason: str) -> Response:
-        context = {
-            "heading": "Not allowed",
-            "reason": "Your account may not do this, so nothing was done.",
-            "advice": f"The server's reason: {reason}",
-        }
-        return render(request, "forbidden.html", context, status=403)
-
-    def viewing(
-        request: Request, build: Callable[[auth.WebSession, Geography], Response]
-    ) -> Response:
-        """A page for a signed-in user who may view records, on the first agreement loaded."""
-        session = auth.require_viewer(request)
-        if not session.can(Action.VIEW_RECORD, session.user.party):
-            return forbidden(request, f"{session.user.username} may not view records")
-        try:
-            geo = app.geography()
-        except NotFoundError as error:
-            return render(request, "no_agreement.html", {"reason": str(error)}, status=404)
-        try:
-            return build(session, geo)
-        except PermissionDenied as denied:
-            return forbidden(request, str(denied))
-        except Refused as refused:
-            return forbidden(request, str(refused))
-        except NotFoundError as missing:
-            context = {"heading": "No such incident", "reason": sentence(missing), "advice": ""}
-            return render(request, "forbidden.html", context, status=404)
-
-    def common(geo: Geography) -> dict[str, Any]:
-        agreement = geo.agreement
-        return {
-            "agreement": agreement,
-            "api_base": f"/api/agreements/{agreement.id}",
-            "parties": [(p.id, p.short_name or p.name) for p in agreement.parties],
-            "zones": [(z.id, z.name) for z in agreement.zones],
-        }
+    def viewing(request: Request, build: Build) -> Response:
+        return kit.viewing(request, build, missing="No such incident")
 
     # --- the list and the queue -------------------------------------------------------------
 
