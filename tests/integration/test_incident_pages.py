@@ -9,59 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
 from tests.incident_support import NORTH, OUTSIDE, SOUTH
-from tests.integration.test_web_auth import CHEAP, PASSWORD, csrf_of
 from tests.integration.test_web_pages import text_of
-from truceline.bootstrap import App, bootstrap
-from truceline.domain.accounts import MONITOR_PARTY, Actor, Role
-from truceline.entrypoints.api.app import create_app
+from tests.web_support import Site, open_site
 from truceline.entrypoints.web import incident_pages
-from truceline.services import accounts, ledger
-from truceline.settings import Settings
 
-ACCOUNTS = {
-    "tr-zone": ("Tarik Zone", "tr", Role.ZONE_OFFICER),
-    "ru-zone": ("Roman Zone", "ru", Role.ZONE_OFFICER),
-    "monitor": ("Mona Monitor", MONITOR_PARTY, Role.MONITOR),
-    "analyst": ("Ali Analyst", MONITOR_PARTY, Role.ANALYST),
-    "admin": ("Ada Admin", None, Role.ADMINISTRATOR),
-}
 INCIDENT_URL = re.compile(r"^/incidents/(inc_[0-9a-f]{16})$")
 
 
-@dataclass
-class Site:
-    """The application and one logged-in browser per user."""
-
-    app: App
-    api: FastAPI
-    clients: dict[str, TestClient] = field(default_factory=dict)
-
-    def as_user(self, username: str) -> TestClient:
-        """A client logged in as `username` (one per user, kept for the test)."""
-        if username not in self.clients:
-            client = TestClient(self.api)
-            token = csrf_of(client.get("/login").text)
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": token},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-            self.clients[username] = client
-        return self.clients[username]
-
-    def log_size(self) -> int:
-        return ledger.entries_page(self.app.uow(), 0, 1).size
+class IncidentSite(Site):
+    """The site, with the incident forms filled in as a person would."""
 
     def report(self, username: str = "tr-zone", **fields: str) -> str:
         """Report an incident through the form; the new incident's id."""
@@ -76,14 +39,6 @@ class Site:
     ) -> Response:
         data = {"stance": stance, "held_responsible": held, "evidence": "", "text": ""} | more
         return self.post(username, f"/incidents/{incident_id}/position", data)
-
-    def post(self, username: str, path: str, data: dict[str, Any]) -> Response:
-        client = self.as_user(username)
-        token = csrf_of(client.get("/incidents").text)
-        return client.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
-
-    def page(self, username: str, path: str) -> Response:
-        return self.as_user(username).get(path)
 
 
 def report_fields(**overrides: str) -> dict[str, str]:
@@ -113,29 +68,9 @@ def report_fields(**overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/incidents.db",
-        example="idlib-m4",
-        log_key=tmp_path / "log.key",
-        checkpoint_interval_s=0,
-    )
-    app = bootstrap(settings)
-    try:
-        for username, (name, party, role) in ACCOUNTS.items():
-            accounts.add_user(
-                accounts.AddUser(username, name, party, role, PASSWORD),
-                app.uow(),
-                Actor.operator(),
-                app.log.signer,
-                policy=CHEAP,
-            )
-        built = Site(app, create_app(app))
+def site(tmp_path: Path) -> Iterator[IncidentSite]:
+    with open_site(tmp_path, IncidentSite) as built:
         yield built
-        for client in built.clients.values():
-            client.close()
-    finally:
-        app.close()
 
 
 def table_rows(html: str, table_id: str) -> list[str]:
@@ -148,7 +83,7 @@ def table_rows(html: str, table_id: str) -> list[str]:
 
 
 def test_a_zone_officer_reports_through_the_form_and_lands_on_the_linked_incident(
-    site: Site,
+    site: IncidentSite,
 ) -> None:
     before = site.log_size()
     incident_id = site.report()
@@ -172,7 +107,7 @@ def test_a_zone_officer_reports_through_the_form_and_lands_on_the_linked_inciden
     assert "pending" in text_of(page.text, "finding")
 
 
-def test_a_report_with_an_empty_place_takes_the_nearest_gazetteer_place(site: Site) -> None:
+def test_a_report_with_an_empty_place_takes_the_nearest_gazetteer_place(site: IncidentSite) -> None:
     incident_id = site.report(place="")
     facts = text_of(site.page("tr-zone", f"/incidents/{incident_id}").text, "incident-facts")
     place = re.search(r"Place (\S+)", facts)
@@ -181,7 +116,7 @@ def test_a_report_with_an_empty_place_takes_the_nearest_gazetteer_place(site: Si
 
 
 def test_a_report_dated_before_the_agreement_shows_the_field_and_writes_nothing(
-    site: Site,
+    site: IncidentSite,
 ) -> None:
     before = site.log_size()
     response = site.post("tr-zone", "/incidents/new", report_fields(date_start="2017-01-01"))
@@ -195,7 +130,7 @@ def test_a_report_dated_before_the_agreement_shows_the_field_and_writes_nothing(
     assert "0 incidents" in text_of(site.page("tr-zone", "/incidents").text, "incident-count")
 
 
-def test_a_sub_event_type_of_another_event_type_is_refused_naming_it(site: Site) -> None:
+def test_a_sub_event_type_of_another_event_type_is_refused_naming_it(site: IncidentSite) -> None:
     response = site.post(
         "tr-zone", "/incidents/new", report_fields(sub_event_type="Peaceful protest")
     )
@@ -203,7 +138,7 @@ def test_a_sub_event_type_of_another_event_type_is_refused_naming_it(site: Site)
     assert "incident.sub_event_type" in text_of(response.text, "report-error")
 
 
-def test_a_report_without_a_point_asks_to_click_the_map(site: Site) -> None:
+def test_a_report_without_a_point_asks_to_click_the_map(site: IncidentSite) -> None:
     before = site.log_size()
     response = site.post("tr-zone", "/incidents/new", report_fields(lon="", lat=""))
     assert response.status_code == 400
@@ -211,7 +146,7 @@ def test_a_report_without_a_point_asks_to_click_the_map(site: Site) -> None:
     assert site.log_size() == before
 
 
-def test_the_report_form_searches_the_gazetteer_and_offers_each_place(site: Site) -> None:
+def test_the_report_form_searches_the_gazetteer_and_offers_each_place(site: IncidentSite) -> None:
     page = site.page("tr-zone", "/incidents/new?q=Saraqeb")
     assert page.status_code == 200
     results = text_of(page.text, "place-results")
@@ -222,7 +157,7 @@ def test_the_report_form_searches_the_gazetteer_and_offers_each_place(site: Site
 
 
 def test_the_report_form_offers_each_sub_event_type_under_its_own_event_type(
-    site: Site,
+    site: IncidentSite,
 ) -> None:
     page = site.page("tr-zone", "/incidents/new").text
     group = page.split('data-event-type="Battles">', 1)[1].split("</optgroup>", 1)[0]
@@ -235,7 +170,7 @@ def test_the_report_form_offers_each_sub_event_type_under_its_own_event_type(
 
 
 def test_the_list_filters_by_zone_party_type_status_date_and_reporting_party(
-    site: Site,
+    site: IncidentSite,
 ) -> None:
     north = site.report()
     south = site.report(
@@ -268,7 +203,7 @@ def test_the_list_filters_by_zone_party_type_status_date_and_reporting_party(
     assert listed("provision=moscow-2-security-corridor") == []
 
 
-def test_the_list_map_gets_each_listed_incident_with_its_status(site: Site) -> None:
+def test_the_list_map_gets_each_listed_incident_with_its_status(site: IncidentSite) -> None:
     incident_id = site.report()
     page = site.page("tr-zone", "/incidents").text
     data = page.split('id="incident-points">', 1)[1].split("</script>", 1)[0]
@@ -278,7 +213,7 @@ def test_the_list_map_gets_each_listed_incident_with_its_status(site: Site) -> N
 
 
 def test_the_list_pages_with_a_next_link_that_keeps_the_filters(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    site: IncidentSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(incident_pages, "PAGE_SIZE", 1)
     older = site.report(date_start="2020-03-20")
@@ -294,7 +229,7 @@ def test_the_list_pages_with_a_next_link_that_keeps_the_filters(
     assert 'id="next-page"' not in second.text
 
 
-def test_a_bad_filter_names_the_field_and_the_reason(site: Site) -> None:
+def test_a_bad_filter_names_the_field_and_the_reason(site: IncidentSite) -> None:
     response = site.page("tr-zone", "/incidents?date_from=yesterday")
     assert response.status_code == 400
     assert "date_from" in text_of(response.text, "incident-error")
@@ -303,7 +238,7 @@ def test_a_bad_filter_names_the_field_and_the_reason(site: Site) -> None:
     assert "zone" in text_of(response.text, "incident-error")
 
 
-def test_the_incident_pages_send_a_stranger_to_the_login_page(site: Site) -> None:
+def test_the_incident_pages_send_a_stranger_to_the_login_page(site: IncidentSite) -> None:
     with TestClient(site.api) as stranger:
         for path in ("/incidents", "/incidents/new", "/incidents/queue"):
             response = stranger.get(path, follow_redirects=False)
@@ -314,7 +249,9 @@ def test_the_incident_pages_send_a_stranger_to_the_login_page(site: Site) -> Non
 # --- positions, side by side -------------------------------------------------------------
 
 
-def test_both_sides_positions_sit_side_by_side_beside_the_verified_finding(site: Site) -> None:
+def test_both_sides_positions_sit_side_by_side_beside_the_verified_finding(
+    site: IncidentSite,
+) -> None:
     incident_id = site.report()
     response = site.position(
         "tr-zone", incident_id, "confirms", "sy-gov", evidence="Crater photos\nPatrol log 17"
@@ -342,7 +279,7 @@ def test_both_sides_positions_sit_side_by_side_beside_the_verified_finding(site:
     assert "tr: confirms (version 1)" in history
 
 
-def test_a_revised_position_is_version_2_and_the_first_stays_viewable(site: Site) -> None:
+def test_a_revised_position_is_version_2_and_the_first_stays_viewable(site: IncidentSite) -> None:
     incident_id = site.report()
     site.position("tr-zone", incident_id, "confirms", "sy-gov", version="1")
     site.position("ru-zone", incident_id, "denies", "")
@@ -361,7 +298,7 @@ def test_a_revised_position_is_version_2_and_the_first_stays_viewable(site: Site
     assert "verified" in text_of(page, "finding")
 
 
-def test_a_stale_version_is_a_conflict_and_writes_nothing(site: Site) -> None:
+def test_a_stale_version_is_a_conflict_and_writes_nothing(site: IncidentSite) -> None:
     incident_id = site.report()
     site.position("tr-zone", incident_id, "confirms", "sy-gov")
     before = site.log_size()
@@ -372,7 +309,7 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(site: Site) -> None:
 
 
 def test_a_position_naming_an_unknown_actor_shows_the_field_and_writes_nothing(
-    site: Site,
+    site: IncidentSite,
 ) -> None:
     incident_id = site.report()
     before = site.log_size()
@@ -387,14 +324,14 @@ def test_a_position_naming_an_unknown_actor_shows_the_field_and_writes_nothing(
     assert "No position yet" in text_of(page, "position-ru")
 
 
-def test_a_position_without_a_stance_names_the_stance(site: Site) -> None:
+def test_a_position_without_a_stance_names_the_stance(site: IncidentSite) -> None:
     incident_id = site.report()
     response = site.position("ru-zone", incident_id, "")
     assert response.status_code == 400
     assert "position.stance" in text_of(response.text, "incident-error")
 
 
-def test_the_monitor_records_a_verdict_in_its_own_column(site: Site) -> None:
+def test_the_monitor_records_a_verdict_in_its_own_column(site: IncidentSite) -> None:
     incident_id = site.report()
     page = site.page("monitor", f"/incidents/{incident_id}").text
     assert "The monitor's verdict" in text_of(page, "position")
@@ -409,7 +346,7 @@ def test_the_monitor_records_a_verdict_in_its_own_column(site: Site) -> None:
 # --- refusals ----------------------------------------------------------------------------
 
 
-def test_an_analyst_may_not_record_a_position_nor_is_offered_the_form(site: Site) -> None:
+def test_an_analyst_may_not_record_a_position_nor_is_offered_the_form(site: IncidentSite) -> None:
     incident_id = site.report()
     page = site.page("analyst", f"/incidents/{incident_id}")
     assert page.status_code == 200
@@ -422,7 +359,9 @@ def test_an_analyst_may_not_record_a_position_nor_is_offered_the_form(site: Site
 
 
 @pytest.mark.parametrize("username", ["analyst", "admin"])
-def test_a_user_who_may_not_report_gets_403_on_the_report_form(site: Site, username: str) -> None:
+def test_a_user_who_may_not_report_gets_403_on_the_report_form(
+    site: IncidentSite, username: str
+) -> None:
     assert site.page(username, "/incidents/new").status_code == 403
     before = site.log_size()
     response = site.post(username, "/incidents/new", report_fields())
@@ -430,7 +369,7 @@ def test_a_user_who_may_not_report_gets_403_on_the_report_form(site: Site, usern
     assert site.log_size() == before
 
 
-def test_an_allegation_can_only_be_filed_for_ones_own_party(site: Site) -> None:
+def test_an_allegation_can_only_be_filed_for_ones_own_party(site: IncidentSite) -> None:
     # The form files for the officer's own party whatever is posted; the monitor channel is
     # for monitors only.
     before = site.log_size()
@@ -439,7 +378,7 @@ def test_an_allegation_can_only_be_filed_for_ones_own_party(site: Site) -> None:
     assert site.log_size() == before
 
 
-def test_a_form_without_the_csrf_token_is_refused(site: Site) -> None:
+def test_a_form_without_the_csrf_token_is_refused(site: IncidentSite) -> None:
     incident_id = site.report()
     client = site.as_user("ru-zone")
     before = site.log_size()
@@ -453,7 +392,7 @@ def test_a_form_without_the_csrf_token_is_refused(site: Site) -> None:
     assert site.log_size() == before
 
 
-def test_an_unknown_incident_is_a_404_page(site: Site) -> None:
+def test_an_unknown_incident_is_a_404_page(site: IncidentSite) -> None:
     response = site.page("tr-zone", "/incidents/inc_0000000000000000")
     assert response.status_code == 404
     assert "No such incident" in text_of(response.text, "forbidden")
@@ -463,7 +402,7 @@ def test_an_unknown_incident_is_a_404_page(site: Site) -> None:
 
 
 def test_the_queue_holds_what_awaits_the_viewers_party_until_it_states_a_position(
-    site: Site,
+    site: IncidentSite,
 ) -> None:
     first = site.report(date_start="2020-03-20")
     second = site.report(date_start="2020-03-28", lon="36.60", lat="35.84")
@@ -476,7 +415,7 @@ def test_the_queue_holds_what_awaits_the_viewers_party_until_it_states_a_positio
     assert site.page("analyst", "/incidents/queue").status_code == 403
 
 
-def test_a_second_report_attaches_to_the_incident(site: Site) -> None:
+def test_a_second_report_attaches_to_the_incident(site: IncidentSite) -> None:
     incident_id = site.report()
     response = site.post(
         "ru-zone",
@@ -497,7 +436,7 @@ def test_a_second_report_attaches_to_the_incident(site: Site) -> None:
     assert "Обстрел окраин Арихи" in reports
 
 
-def test_a_duplicate_is_linked_and_merged_through_the_form(site: Site) -> None:
+def test_a_duplicate_is_linked_and_merged_through_the_form(site: IncidentSite) -> None:
     kept = site.report()
     other = site.report("ru-zone", source_name="Russia zone officer")
     page = site.page("tr-zone", f"/incidents/{other}").text
@@ -513,7 +452,7 @@ def test_a_duplicate_is_linked_and_merged_through_the_form(site: Site) -> None:
     assert table_rows(site.page("tr-zone", "/incidents").text, "incidents-table") == [kept]
 
 
-def test_reports_are_split_off_into_a_new_incident(site: Site) -> None:
+def test_reports_are_split_off_into_a_new_incident(site: IncidentSite) -> None:
     incident_id = site.report()
     site.post(
         "ru-zone",
@@ -535,7 +474,7 @@ def test_reports_are_split_off_into_a_new_incident(site: Site) -> None:
     assert "Reports 1" in text_of(site.page("tr-zone", f"/incidents/{incident_id}").text, "reports")
 
 
-def test_splitting_without_choosing_a_report_names_the_field(site: Site) -> None:
+def test_splitting_without_choosing_a_report_names_the_field(site: IncidentSite) -> None:
     incident_id = site.report()
     response = site.post("tr-zone", f"/incidents/{incident_id}/split", {"note": "x"})
     assert response.status_code == 400
@@ -547,7 +486,9 @@ def text_of_html(html: str, element_id: str) -> str:
     return html.split(f'id="{element_id}"', 1)[1].split("</section>", 1)[0]
 
 
-def test_the_history_links_to_the_incidents_signed_entries_in_the_audit_log(site: Site) -> None:
+def test_the_history_links_to_the_incidents_signed_entries_in_the_audit_log(
+    site: IncidentSite,
+) -> None:
     incident_id = site.report()
     page = site.page("tr-zone", f"/incidents/{incident_id}").text
     assert f'href="/audit/records/{incident_id}"' in page
