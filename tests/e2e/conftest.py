@@ -8,6 +8,7 @@ any JavaScript error or console error on a page.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -248,4 +249,24 @@ def map_page(page: Page) -> Page:
     """The home page once its map has drawn every layer."""
     page.goto("/")
     page.wait_for_selector("#map[data-ready='true']")
+    return page
+
+
+#: The password the e2e modules give the users they add.
+PASSWORD = "a long enough passphrase"
+
+
+def logged_in(
+    new_context: Callable[..., BrowserContext],
+    username: str,
+    then: str,
+    password: str = PASSWORD,
+) -> Page:
+    """A browser of its own for `username`, logged in and on `then`."""
+    page = new_context().new_page()
+    page.goto(f"/login?next={then}")
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(f"{re.escape(then)}$"))
     return page

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import database_with_users, serve
+from tests.e2e.conftest import PASSWORD, database_with_users, logged_in, serve
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a long enough passphrase"
 USERS = [
     ("tr-zone", "Tarik Zone", "zone_officer", "tr"),
     ("ru-zone", "Roman Zone", "zone_officer", "ru"),
@@ -43,17 +42,6 @@ def server(database: tuple[Path, dict[str, str]]) -> Iterator[str]:
     """This module's `truceline serve` with its officers (overrides conftest's)."""
     path, env = database
     yield from serve(path, env, path.with_suffix(".log"))
-
-
-def logged_in(new_context: Callable[..., BrowserContext], username: str, then: str) -> Page:
-    """A browser of its own for `username`, logged in and on `then`."""
-    page = new_context().new_page()
-    page.goto(f"/login?next={then}")
-    page.fill("#login-username", username)
-    page.fill("#login-password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(f"{re.escape(then)}$"))
-    return page
 
 
 def click_map_at(page: Page, lon: float, lat: float) -> None:
