@@ -17,7 +17,8 @@ from truceline.domain.accounts import Role
 from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from truceline.domain.ledger import parse_leaf
-from truceline.domain.patrols import MonthStats, PatrolState
+from truceline.domain.patrol_stats import MonthStats
+from truceline.domain.patrols import PatrolState
 from truceline.services import incidents, patrols
 from truceline.services.authorship import PrepareOnly
 from truceline.services.field_store import FieldFilter, FieldKind

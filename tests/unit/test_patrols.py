@@ -8,16 +8,15 @@ import pytest
 
 from tests.patrol_support import START, a_patrol, at
 from truceline.domain.errors import InputError
+from truceline.domain.patrol_plans import PatrolPlan, check_plan
 from truceline.domain.patrols import (
     Contingent,
     Outcome,
     Patrol,
-    PatrolPlan,
     PatrolState,
     TrackPoint,
     acknowledge,
     add_track,
-    check_plan,
     end,
     link_incident,
     reach_checkpoint,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from tests.patrol_support import START, a_patrol, at
+from truceline.domain.patrol_stats import MonthStats, monthly_stats
 from truceline.domain.patrols import (
-    MonthStats,
     Outcome,
     Patrol,
     end,
-    monthly_stats,
     reach_checkpoint,
     start,
 )

@@ -20,12 +20,12 @@ from typing import Any
 
 from truceline.domain.checks import check
 from truceline.domain.errors import InputError
+from truceline.domain.patrol_plans import PatrolPlan
 from truceline.domain.patrols import (
     MAX_TRACK_POINTS,
     Contingent,
     Outcome,
     Patrol,
-    PatrolPlan,
     TrackPoint,
     check_point,
     new_patrol_id,

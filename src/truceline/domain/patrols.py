@@ -25,12 +25,12 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from truceline.domain.checks import MAX_ID_LENGTH, check, check_id, check_names
+from truceline.domain.checks import MAX_ID_LENGTH, check
 
 PATROL_ID = re.compile(r"pat_[A-Za-z0-9][A-Za-z0-9._-]*")
 #: How many track points a patrol keeps at most (and one upload may carry).
@@ -40,6 +40,11 @@ MAX_VEHICLES = 1000
 MAX_CHECKPOINTS = 200
 MAX_REASON = 2000
 MAX_INCIDENTS = 1000
+
+
+def check_finite(value: float, field: str) -> None:
+    """Refuse a km post that is not a finite number."""
+    check(math.isfinite(value), field, f"{value} is not a finite number")
 
 
 def new_patrol_id() -> str:
@@ -82,19 +87,6 @@ class TrackPoint:
     lon: float
     lat: float
     at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PatrolPlan:
-    """What a planner states: the day, the start, the segment, the contingents, the checkpoints."""
-
-    id: str
-    day: date
-    start_time: time
-    from_km: float
-    to_km: float
-    contingents: tuple[Contingent, ...]
-    checkpoints: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,110 +189,6 @@ class Patrol:
         return (km - self.from_km) * self.direction
 
 
-# --- the plan ----------------------------------------------------------------------------
-
-
-def _finite(value: float, field: str) -> None:
-    check(math.isfinite(value), field, f"{value} is not a finite number")
-
-
-def check_plan(
-    plan: PatrolPlan, *, km_range: tuple[float, float], guarantors: Collection[str], lead: str
-) -> None:
-    """Refuse a plan that breaks a rule; `km_range` is the route's first and last km post."""
-    check_id(plan.id, PATROL_ID, "id")
-    first, last = km_range
-    for name, km in (("from_km", plan.from_km), ("to_km", plan.to_km)):
-        _finite(km, name)
-        check(
-            first <= km <= last,
-            name,
-            f"km {km:g} is not on the route (km {first:g} to {last:g})",
-        )
-    check(plan.from_km != plan.to_km, "to_km", "the segment has no length: give two km posts")
-    _check_contingents(plan.contingents, guarantors, lead)
-    _check_checkpoints(plan)
-
-
-def _check_contingents(
-    contingents: Sequence[Contingent], guarantors: Collection[str], lead: str
-) -> None:
-    parties = [c.party for c in contingents]
-    for index, contingent in enumerate(contingents):
-        where = f"contingents[{index}]"
-        check(
-            contingent.party in guarantors,
-            f"{where}.party",
-            f"{contingent.party!r} is not a guarantor of the agreement "
-            f"(guarantors: {', '.join(sorted(guarantors))})",
-        )
-        check(parties.index(contingent.party) == index, f"{where}.party", "a party is repeated")
-        check(bool(contingent.units), f"{where}.units", "name at least one unit")
-        check(len(contingent.units) <= MAX_UNITS, f"{where}.units", f"at most {MAX_UNITS} units")
-        check_names(contingent.units, f"{where}.units")
-        check(
-            0 <= contingent.vehicles <= MAX_VEHICLES,
-            f"{where}.vehicles",
-            f"from 0 to {MAX_VEHICLES}, not {contingent.vehicles}",
-        )
-    check(len(set(parties)) >= 2, "contingents", "a joint patrol needs two parties at least")
-    check(lead in parties, "contingents", f"the planner's party {lead!r} takes no part")
-
-
-def _check_checkpoints(plan: PatrolPlan) -> None:
-    low, high = sorted((plan.from_km, plan.to_km))
-    direction = 1 if plan.to_km >= plan.from_km else -1
-    check(
-        len(plan.checkpoints) <= MAX_CHECKPOINTS,
-        "checkpoints",
-        f"at most {MAX_CHECKPOINTS} checkpoints",
-    )
-    previous: float | None = None
-    for index, km in enumerate(plan.checkpoints):
-        where = f"checkpoints[{index}]"
-        _finite(km, where)
-        check(
-            low <= km <= high,
-            where,
-            f"km {km:g} is outside the segment (km {plan.from_km:g} to {plan.to_km:g})",
-        )
-        if previous is not None:
-            check(
-                (km - previous) * direction > 0,
-                where,
-                f"km {km:g} does not come after km {previous:g} in the direction of travel",
-            )
-        previous = km
-
-
-def new_patrol(
-    plan: PatrolPlan,
-    *,
-    number: int,
-    agreement_id: str,
-    route: str,
-    planned_by: str,
-    lead_party: str,
-    notice_at: datetime,
-) -> Patrol:
-    """The patrol a (checked) plan starts: planned, notice given at `notice_at`."""
-    return Patrol(
-        id=plan.id,
-        number=number,
-        agreement_id=agreement_id,
-        route=route,
-        day=plan.day,
-        start_time=plan.start_time,
-        from_km=plan.from_km,
-        to_km=plan.to_km,
-        contingents=plan.contingents,
-        checkpoints=plan.checkpoints,
-        planned_by=planned_by,
-        lead_party=lead_party,
-        notice_at=notice_at,
-    )
-
-
 # --- transitions -------------------------------------------------------------------------
 
 
@@ -378,7 +266,7 @@ def reach_checkpoint(patrol: Patrol, km: float, at: datetime) -> Patrol:
     """A planned checkpoint reached: while under way, after the last one reached (some may be
     passed over), each once."""
     _under_way(patrol, "at a checkpoint")
-    _finite(km, "km")
+    check_finite(km, "km")
     _not_before_start(patrol, at)
     check(
         km in patrol.checkpoints,
@@ -445,7 +333,7 @@ def end(
     elif outcome is Outcome.CURTAILED:
         check(at_km is not None, "at_km", "give the km post where the patrol stopped")
         assert at_km is not None
-        _finite(at_km, "at_km")
+        check_finite(at_km, "at_km")
         check(
             patrol.inside(at_km),
             "at_km",
@@ -485,54 +373,3 @@ def link_incident(patrol: Patrol, incident_id: str) -> Patrol:
     )
     check(len(patrol.incidents) < MAX_INCIDENTS, "incident_id", "too many incidents linked")
     return replace(patrol, incidents=(*patrol.incidents, incident_id))
-
-
-# --- statistics --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthStats:
-    """A month of patrols: how many were planned and how each ended; km planned and covered.
-
-    `planned` counts every patrol of the month, whatever became of it; so
-    planned minus completed, curtailed and aborted is what is not yet over.
-    """
-
-    month: date
-    planned: int
-    completed: int
-    curtailed: int
-    aborted: int
-    km_planned: float
-    km_covered: float
-
-
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def monthly_stats(patrols: Iterable[Patrol]) -> list[MonthStats]:
-    """Per month of the patrols' days, oldest first; months between without patrols count 0."""
-    by_month: dict[date, list[Patrol]] = {}
-    for patrol in patrols:
-        by_month.setdefault(patrol.day.replace(day=1), []).append(patrol)
-    if not by_month:
-        return []
-    out: list[MonthStats] = []
-    month, last = min(by_month), max(by_month)
-    while month <= last:
-        group = by_month.get(month, [])
-        outcomes = [p.outcome for p in group]
-        out.append(
-            MonthStats(
-                month=month,
-                planned=len(group),
-                completed=outcomes.count(Outcome.COMPLETED),
-                curtailed=outcomes.count(Outcome.CURTAILED),
-                aborted=outcomes.count(Outcome.ABORTED),
-                km_planned=round(sum(p.planned_km for p in group), 3),
-                km_covered=round(sum(p.covered_km for p in group), 3),
-            )
-        )
-        month = _next_month(month)
-    return out

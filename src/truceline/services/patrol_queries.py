@@ -9,7 +9,8 @@ from shapely.geometry import LineString
 
 from truceline.domain.errors import InputError
 from truceline.domain.patrol_records import patrol_from_dict
-from truceline.domain.patrols import MonthStats, Patrol, monthly_stats
+from truceline.domain.patrol_stats import MonthStats, monthly_stats
+from truceline.domain.patrols import Patrol
 from truceline.services.field_store import FieldFilter, FieldKind, FieldStep
 from truceline.services.geography import Geography
 from truceline.services.patrol_geometry import Deviation, deviation, planned_segment

@@ -28,6 +28,7 @@ from truceline.domain.accounts import Actor
 from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from truceline.domain.events import Event
+from truceline.domain.patrol_plans import check_plan, new_patrol
 from truceline.domain.patrol_records import (
     end_from_dict,
     end_to_dict,
@@ -110,7 +111,7 @@ def plan_patrol(
         authorize(actor, Action.PLAN_PATROL, actor.party)
         plan = plan_from_dict(data)
         lead = actor.party or ""
-        rules.check_plan(
+        check_plan(
             plan,
             km_range=agreement_km_range(agreement, route),
             guarantors=guarantors(agreement),
@@ -121,7 +122,7 @@ def plan_patrol(
         event = Event("patrol.planned", actor.user_id, actor.party, at, plan.id, plan_to_dict(plan))
         seq = signing.append(uow, event, now)
         # Numbered after the log's lock is held: two plans at once cannot take the same number.
-        patrol = rules.new_patrol(
+        patrol = new_patrol(
             plan,
             number=uow.field.next_number(agreement.id, FieldKind.PATROL),
             agreement_id=agreement.id,

@@ -16,7 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import LineString
 
 from truceline.domain.patrol_records import clock_time, point_to_dict
-from truceline.domain.patrols import MAX_TRACK_POINTS, MonthStats, Outcome, Patrol
+from truceline.domain.patrol_stats import MonthStats
+from truceline.domain.patrols import (
+    MAX_TRACK_POINTS,
+    Outcome,
+    Patrol,
+)
 from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
 from truceline.services.field_store import FieldStep
 from truceline.services.patrol_geometry import Deviation

@@ -15,7 +15,11 @@ from typing import Any
 from shapely.geometry import mapping
 
 from truceline.domain.agreements import Agreement
-from truceline.domain.patrols import MonthStats, Patrol, PatrolState
+from truceline.domain.patrol_stats import MonthStats
+from truceline.domain.patrols import (
+    Patrol,
+    PatrolState,
+)
 from truceline.entrypoints.web import pages
 from truceline.services.field_store import FieldStep
 from truceline.services.patrol_queries import PatrolView
