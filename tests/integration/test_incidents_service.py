@@ -454,13 +454,14 @@ def test_an_incident_on_the_road_is_in_both_halves_and_in_each_partys_list(
 def test_the_demo_incidents_show_every_state_of_the_joint_finding(app: App, tmp_path: Path) -> None:
     from tests.incident_support import FAST
     from truceline.services import demo_accounts
-    from truceline.services.demo_incidents import demo_incidents
+    from truceline.services.demo_incidents import DemoCast, demo_incidents
 
     agreement = app.enricher().agreement
     created = demo_accounts.demo_users(
         app.uow(), agreement.parties, app.log.signer, now=app.now, policy=FAST
     )
-    assert demo_incidents(app.uow, app.enricher(), created, app.now(), policy=FAST) == 4
+    made = demo_incidents(DemoCast(app.uow, created, app.now(), policy=FAST), app.enricher())
+    assert len(made) == 4
     page = list_incidents(app.uow(), agreement, IncidentFilter("idlib-m4"))
     found = sorted(str(r.status) for r in page.items)
     assert found == ["disputed", "pending", "verified", "verified"]

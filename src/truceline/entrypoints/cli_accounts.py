@@ -22,7 +22,8 @@ from truceline.domain.errors import TrucelineError
 from truceline.entrypoints.cli_support import DbOption, app_for, err, fail, out
 from truceline.services import accounts, demo_accounts
 from truceline.services.agreements import list_agreements
-from truceline.services.demo_incidents import demo_incidents
+from truceline.services.demo_field import demo_field
+from truceline.services.demo_incidents import DemoCast, demo_incidents
 
 if TYPE_CHECKING:
     from truceline.bootstrap import App
@@ -271,11 +272,14 @@ def create_demo_users(app: App) -> None:
         table.add_row(user.username, str(user.role), user.party or "", password)
     out.print(table)
     out.print("These passwords are shown once, now; they are stored only as argon2id hashes.")
+    cast = DemoCast(app.uow, created, app.now(), policy=app.account_policy)
     try:
-        made = demo_incidents(
-            app.uow, app.enricher(), created, app.now(), policy=app.account_policy
-        )
+        made = demo_incidents(cast, app.enricher())
+        field = demo_field(cast, app.geography(), made)
     except TrucelineError as error:
         app.close()
-        raise fail(f"demo incidents: {error}") from error
-    out.print(f"Reported {made} demo incidents, with each side's positions, as the demo officers.")
+        raise fail(f"demo records: {error}") from error
+    out.print(
+        f"Reported {len(made)} demo incidents, with each side's positions, as the demo officers; "
+        f"{field.patrols} joint patrols."
+    )

@@ -106,30 +106,41 @@ _SCENES = (
 )
 
 
-def demo_incidents(
-    uow: Callable[[], UnitOfWork],
-    enricher: Enricher,
-    created: Sequence[tuple[User, str]],
-    now: datetime,
-    *,
-    policy: AccountPolicy = DEFAULT_POLICY,
-) -> int:
-    """Report the demo's incidents and positions; returns how many incidents were made.
+class DemoCast:
+    """The demo users just made, each able to act and sign with their own key."""
 
-    `created` is the demo users just made, with their passwords; a scene whose
-    users are missing (an agreement without these parties) is left out.
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        created: Sequence[tuple[User, str]],
+        now: datetime,
+        *,
+        policy: AccountPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.uow = uow
+        self.now = now
+        self._users = {user.username: (user, password) for user, password in created}
+        self._policy = policy
+        self._signers: dict[str, tuple[Actor, ServerSigned]] = {}
+
+    def signer(self, username: str) -> tuple[Actor, ServerSigned] | None:
+        """The user as an actor with their key opened; None when there is no such demo user."""
+        if username not in self._signers and username in self._users:
+            user, password = self._users[username]
+            opened, key = authenticate(
+                self.uow(), user.username, password, self.now, "demo", policy=self._policy
+            )
+            self._signers[username] = (Actor.of(opened), ServerSigned(key))
+        return self._signers.get(username)
+
+
+def demo_incidents(cast: DemoCast, enricher: Enricher) -> list[str]:
+    """Report the demo's incidents and positions; returns the ids of the incidents made.
+
+    A scene whose users are missing (an agreement without these parties) is left out.
     """
-    users = {user.username: (user, password) for user, password in created}
-    signers: dict[str, tuple[Actor, ServerSigned]] = {}
-
-    def signer(username: str) -> tuple[Actor, ServerSigned] | None:
-        if username not in signers and username in users:
-            user, password = users[username]
-            opened, key = authenticate(uow(), user.username, password, now, "demo", policy=policy)
-            signers[username] = (Actor.of(opened), ServerSigned(key))
-        return signers.get(username)
-
-    made = 0
+    uow, signer, now = cast.uow, cast.signer, cast.now
+    made: list[str] = []
     at = now - timedelta(hours=len(_SCENES) * 2)
     for scene in _SCENES:
         reporter = signer(scene.reporter)
@@ -166,7 +177,7 @@ def demo_incidents(
                 statement,
                 at,
             )
-        made += 1
+        made.append(done.record.incident.id)
     return made
 
 
