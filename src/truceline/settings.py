@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between checkpoints published by `truceline serve`; 0 disables.",
     )
+    hotline_sweep_s: int = Field(
+        default=60,
+        ge=0,
+        description="Seconds between `truceline serve`'s escalations of overdue urgent hotline "
+        "messages; 0 disables.",
+    )
     login_max_failures: int = Field(
         default=5,
         ge=1,
