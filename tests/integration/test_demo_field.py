@@ -13,7 +13,9 @@ from truceline.domain.patrols import PatrolState
 from truceline.services import demo_accounts
 from truceline.services.demo_field import demo_field
 from truceline.services.demo_incidents import DemoCast, demo_incidents
+from truceline.services.hotline import MessageFilter, list_messages
 from truceline.services.patrol_queries import list_patrols, patrol_view
+from truceline.services.roster import roster_view
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def test_the_demo_runs_patrols_in_every_state_and_links_the_patrol_attack(app: A
     cast = DemoCast(app.uow, created, app.now(), policy=FAST)
     made = demo_incidents(cast, app.enricher())
     field = demo_field(cast, app.geography(), made)
-    assert field.patrols == 3
+    assert (field.duties, field.messages, field.patrols) == (6, 2, 3)
     found = list_patrols(app.uow(), agreement.id)
     assert [p.number for p in found] == [1, 2, 3]
     assert [p.state for p in found] == [
@@ -48,3 +50,17 @@ def test_the_demo_runs_patrols_in_every_state_and_links_the_patrol_attack(app: A
     assert view.deviation is not None
     assert view.deviation.max_m < 1.0, "the demo's track follows the planned route"
     assert found[2].awaiting_acknowledgement == ("ru",)
+    names = {u.id: u.username for u, _ in created}
+    now = roster_view(app.uow(), agreement, app.now()).on_duty
+    assert {p: names[d.user_id] for p, d in now.authorized.items() if d} == {
+        "tr": "tr-authorized-officer",
+        "ru": "ru-authorized-officer",
+    }
+    for zone in ("corridor-north", "corridor-south"):
+        held = {p: names[d.user_id] for p, d in now.zones[zone].items() if d}
+        assert held == {"tr": "tr-zone-officer", "ru": "ru-zone-officer"}
+    messages = list_messages(app.uow(), agreement, MessageFilter())
+    assert [(m.urgent, m.acknowledged_at is not None) for m in messages] == [
+        (False, False),
+        (True, True),
+    ]

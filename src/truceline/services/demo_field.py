@@ -1,33 +1,45 @@
-"""The demo's work in the field: joint patrols in every state, made by the demo officers.
+"""The demo's work in the field, made by the demo officers: the roster, the hotline, patrols.
 
 Made once, after the demo incidents, through the same services as anyone's
-work and signed with the demo users' own keys: a completed patrol with its
-track, a curtailed one on which the demo's patrol attack happened (and is
-linked), and one planned and still awaiting the other side's acknowledgement.
-The patrols are invented for the demonstration; the route is the agreement's.
+work and signed with the demo users' own keys: each side's authorized
+officer on duty and its zone officer on duty in every zone of
+responsibility; an urgent hotline message about the patrol attack,
+acknowledged, and a routine one still awaiting acknowledgement; a completed
+patrol with its track, a curtailed one on which the demo's patrol attack
+happened (and is linked), and one planned and still awaiting the other
+side's acknowledgement. All invented for the demonstration; the zones and
+the route are the agreement's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from truceline.domain.accounts import Actor
+from truceline.domain.agreements import Agreement
 from truceline.domain.patrols import TrackPoint
-from truceline.services import patrols
+from truceline.services import hotline, patrols, roster
+from truceline.services.authorship import ServerSigned
 from truceline.services.demo_incidents import DemoCast
 from truceline.services.geography import Geography
 from truceline.services.patrol_geometry import planned_segment
 
 TR, RU = "tr-zone-officer", "ru-zone-officer"
+#: A demo user acting, with their key opened.
+Signer = tuple[Actor, ServerSigned]
+AUTHORIZED = {"tr": "tr-authorized-officer", "ru": "ru-authorized-officer"}
 
 
 @dataclass(frozen=True, slots=True)
 class DemoField:
     """How many demo records of each kind were made."""
 
-    patrols: int
+    duties: int = 0
+    messages: int = 0
+    patrols: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +85,9 @@ def demo_field(cast: DemoCast, geography: Geography, incidents: Sequence[str]) -
     agreement = geography.agreement
     route = agreement.mechanism.patrol_route
     if tr is None or ru is None or route is None:
-        return DemoField(patrols=0)
+        return DemoField()
+    at = cast.now - timedelta(hours=3)
+    duties = _roster(cast, agreement, at)
     with cast.uow() as uow:
         attack = next(
             (
@@ -86,6 +100,7 @@ def demo_field(cast: DemoCast, geography: Geography, incidents: Sequence[str]) -
         )
     at = cast.now - timedelta(hours=2)
     made = 0
+    patrol_ids: list[str] = []
     for scene in _PATROLS:
         at += timedelta(minutes=10)
         data = {
@@ -97,6 +112,7 @@ def demo_field(cast: DemoCast, geography: Geography, incidents: Sequence[str]) -
             "checkpoints": list(scene.checkpoints),
         }
         patrol = patrols.plan_patrol(cast.uow(), *tr, agreement, data, at)
+        patrol_ids.append(patrol.id)
         made += 1
         if not scene.acknowledged:
             continue
@@ -122,4 +138,52 @@ def demo_field(cast: DemoCast, geography: Geography, incidents: Sequence[str]) -
             end["at_km"] = scene.run_to_km
         at += timedelta(minutes=1)
         patrols.end_patrol(cast.uow(), *tr, agreement, patrol.id, end, at)
-    return DemoField(patrols=made)
+    messages = _hotline(cast, (tr, ru), agreement, attack, patrol_ids[1], at)
+    return DemoField(duties=duties, messages=messages, patrols=made)
+
+
+def _roster(cast: DemoCast, agreement: Agreement, at: datetime) -> int:
+    """Each side's authorized officer on duty, and its zone officer in every zone it watches."""
+    zones = [z.id for z in agreement.zones if z.responsible_party is not None]
+    made = 0
+    for party, officer in AUTHORIZED.items():
+        acting = cast.signer(officer)
+        zone_officer = TR if party == "tr" else RU
+        if acting is None:
+            continue
+        for post, user in [("authorized", officer), *((z, zone_officer) for z in zones)]:
+            data = {"post": post, "user": user, "party": party, "note": "demo roster"}
+            roster.assign_duty(cast.uow(), *acting, agreement, data, at)
+            made += 1
+    return made
+
+
+def _hotline(
+    cast: DemoCast,
+    sides: tuple[Signer, Signer],
+    agreement: Agreement,
+    attack: str | None,
+    patrol_id: str,
+    at: datetime,
+) -> int:
+    """An urgent message about the patrol attack, acknowledged; a routine one awaiting it."""
+    tr, ru = sides
+    urgent = {
+        "subject": "Explosion beside the joint patrol near Urum al-Jawz",
+        "body": "One vehicle damaged, no casualties. Request your units hold fire on the M4.",
+        "urgent": True,
+        "zone": "corridor-north",
+        "patrol_id": patrol_id,
+        **({"incident_id": attack} if attack else {}),
+    }
+    sent = hotline.send_message(cast.uow(), *tr, agreement, urgent, at + timedelta(minutes=5))
+    hotline.acknowledge_message(
+        cast.uow(), *ru, agreement, sent.message.id, {}, at + timedelta(minutes=17)
+    )
+    routine = {
+        "subject": "Route check for the patrol of 28 April",
+        "body": "Please confirm the road is clear from km 0 to km 30 by 07:30.",
+        "zone": "corridor-south",
+    }
+    hotline.send_message(cast.uow(), *ru, agreement, routine, at + timedelta(minutes=20))
+    return 2
