@@ -281,5 +281,6 @@ def create_demo_users(app: App) -> None:
         raise fail(f"demo records: {error}") from error
     out.print(
         f"Reported {len(made)} demo incidents, with each side's positions, as the demo officers; "
-        f"{field.duties} duty periods, {field.messages} hotline messages, {field.patrols} joint patrols."
+        f"{field.duties} duty periods, {field.messages} hotline messages, "
+        f"{field.patrols} joint patrols."
     )
