@@ -51,6 +51,9 @@ class Action(StrEnum):
     PUBLISH_STATEMENT = "publish_statement"
     PROPOSE_ASSESSMENT = "propose_assessment"
     CONFIRM_ASSESSMENT = "confirm_assessment"
+    INGEST_OPEN_SOURCE = "ingest_open_source"
+    REVIEW_CANDIDATES = "review_candidates"
+    MANAGE_SOURCES = "manage_sources"
 
 
 class Scope(StrEnum):
@@ -100,6 +103,9 @@ _GRANTS: dict[Action, dict[Role, frozenset[Scope]]] = {
     Action.PUBLISH_STATEMENT: {_IG: OWN},
     Action.PROPOSE_ASSESSMENT: {_IG: OWN, _MO: OWN},
     Action.CONFIRM_ASSESSMENT: {_AO: OWN},
+    Action.INGEST_OPEN_SOURCE: {**dict.fromkeys((_ZO, _IG, _MO), NO_PARTY), _AD: NO_PARTY},
+    Action.REVIEW_CANDIDATES: dict.fromkeys((_ZO, _IG, _MO), NO_PARTY),
+    Action.MANAGE_SOURCES: {**dict.fromkeys((_IG, _MO), NO_PARTY), _AD: NO_PARTY},
 }
 
 #: The matrix: for every role and action, the scopes in which the role may take it.

@@ -26,6 +26,8 @@ class FieldKind(StrEnum):
     PATROL = "patrol"
     RESTRICTION = "restriction"
     OBSERVATION = "observation"
+    STATEMENT = "statement"
+    ASSESSMENT = "assessment"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,16 +26,26 @@ from truceline.domain.errors import ConflictError, InputError
 from truceline.domain.permissions import Action
 from truceline.domain.reports import CREDIBILITY, RELIABILITY, Channel
 from truceline.domain.verification import Stance, VerificationStatus
-from truceline.entrypoints.web import auth, incident_forms, incident_rows, incident_views, pages
+from truceline.entrypoints.web import (
+    auth,
+    incident_forms,
+    incident_rows,
+    incident_views,
+    pages,
+    patrol_pages,
+)
 from truceline.entrypoints.web.admin_pages import NO_STORE
 from truceline.entrypoints.web.audit_views import ActorNames
 from truceline.entrypoints.web.incident_forms import Fields
 from truceline.entrypoints.web.page_kit import Build, FormFields, PageKit, Refused, common
-from truceline.services import incidents, positions
+from truceline.entrypoints.web.statement_views import said_about
+from truceline.services import incidents, patrols, positions
 from truceline.services.authorship import ServerSigned
 from truceline.services.geography import Geography
 from truceline.services.incident_queries import incident_view, list_incidents
 from truceline.services.incident_store import IncidentFilter
+from truceline.services.patrol_queries import get_patrol
+from truceline.services.statement_queries import on_incident
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 8
@@ -158,8 +168,10 @@ def mount(api: FastAPI, app: App) -> None:
             "language": "en",
             "grade_reliability": "F",
             "grade_credibility": "6",
-            "date_start": app.now().date().isoformat(),
+            "date_start": query.get("date_start", "") or app.now().date().isoformat(),
             "fatalities_best": "0",
+            "monitoring": query.get("monitoring", ""),
+            "patrol": query.get("patrol", ""),
         }
         context = common(geo) | {
             "entered": defaults | (entered or {}),
@@ -190,7 +202,11 @@ def mount(api: FastAPI, app: App) -> None:
     def report(request: Request, fields: FormFields) -> Response:
         def build(session: auth.WebSession, geo: Geography) -> Response:
             check_may_report(session)
+            patrol_id = fields.text("patrol")
             try:
+                if patrol_id:  # checked first: the incident is linked to it once reported
+                    patrol = get_patrol(app.uow(), geo.agreement.id, patrol_id)
+                    patrol_pages.check_may_link(session, patrol)
                 data = {
                     "report": incident_forms.report_part(fields, session.user.party, app.now()),
                     "incident": incident_forms.incident_part(fields, geo),
@@ -211,7 +227,20 @@ def mount(api: FastAPI, app: App) -> None:
                 return report_form(
                     request, session, geo, entered=entered, error=error, status=status
                 )
-            return redirect(done.record.incident.id)
+            incident_id = done.record.incident.id
+            if patrol_id:
+                patrols.link_incident(
+                    app.uow(),
+                    session.actor,
+                    ServerSigned(session.signer),
+                    geo.agreement,
+                    patrol_id,
+                    incident_id,
+                    app.now(),
+                    now=app.now,
+                )
+                return patrol_pages.redirect(patrol_id, anchor="patrol-incidents")
+            return redirect(incident_id)
 
         return viewing(request, build)
 
@@ -258,6 +287,8 @@ def mount(api: FastAPI, app: App) -> None:
             "default_source": incident_forms.source_name_for(
                 speaker(agreement, party), str(session.user.role)
             ),
+            # Statements: the joint statements and each party's claims naming it.
+            "said": said_about(agreement, on_incident(app.uow(), agreement.id, incident_id)),
         }
         return render(request, "incident.html", context, status=status)
 
