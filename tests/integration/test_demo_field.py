@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from truceline.services.roster import roster_view
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, example_pack: Path) -> Iterator[App]:
-    built = make_app(database_url, tmp_path, example_pack, Clock())
+    built = make_app(database_url, tmp_path, example_pack, Clock(datetime(2020, 9, 10, tzinfo=UTC)))
     yield built
     built.close()
 
@@ -34,6 +35,7 @@ def test_the_demo_runs_patrols_in_every_state_and_links_the_patrol_attack(app: A
     made = demo_incidents(cast, app.enricher())
     field = demo_field(cast, app.geography(), made)
     assert (field.duties, field.messages, field.patrols) == (6, 2, 3)
+    assert (field.restrictions, field.observations) == (1, 3)
     found = list_patrols(app.uow(), agreement.id)
     assert [p.number for p in found] == [1, 2, 3]
     assert [p.state for p in found] == [

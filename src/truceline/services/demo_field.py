@@ -7,7 +7,8 @@ responsibility; an urgent hotline message about the patrol attack,
 acknowledged, and a routine one still awaiting acknowledgement; a completed
 patrol with its track, a curtailed one on which the demo's patrol attack
 happened (and is linked), and one planned and still awaiting the other
-side's acknowledgement. All invented for the demonstration; the zones and
+side's acknowledgement; a delay of that patrol, and observations of heavy
+weapons, an armed group and the road closed. All invented for the demonstration; the zones and
 the route are the agreement's.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 from truceline.domain.accounts import Actor
 from truceline.domain.agreements import Agreement
 from truceline.domain.patrols import TrackPoint
-from truceline.services import hotline, patrols, roster
+from truceline.services import hotline, observations, patrols, restrictions, roster
 from truceline.services.authorship import ServerSigned
 from truceline.services.demo_incidents import DemoCast
 from truceline.services.geography import Geography
@@ -40,6 +41,8 @@ class DemoField:
     duties: int = 0
     messages: int = 0
     patrols: int = 0
+    restrictions: int = 0
+    observations: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +142,8 @@ def demo_field(cast: DemoCast, geography: Geography, incidents: Sequence[str]) -
         at += timedelta(minutes=1)
         patrols.end_patrol(cast.uow(), *tr, agreement, patrol.id, end, at)
     messages = _hotline(cast, (tr, ru), agreement, attack, patrol_ids[1], at)
-    return DemoField(duties=duties, messages=messages, patrols=made)
+    restrictions, observations = _field_reports(cast, (tr, ru), geography, patrol_ids[1], at)
+    return DemoField(duties, messages, made, restrictions, observations)
 
 
 def _roster(cast: DemoCast, agreement: Agreement, at: datetime) -> int:
@@ -187,3 +191,59 @@ def _hotline(
     }
     hotline.send_message(cast.uow(), *ru, agreement, routine, at + timedelta(minutes=20))
     return 2
+
+
+def _field_reports(
+    cast: DemoCast, sides: tuple[Signer, Signer], geography: Geography, patrol_id: str, at: datetime
+) -> tuple[int, int]:
+    """A delay of the curtailed patrol; heavy weapons, an armed group, the road closed."""
+    tr, ru = sides
+    delay = {
+        "at": "2020-04-14T08:40:00+03:00",
+        "location": {"km": 12},
+        "affected": "patrol",
+        "patrol_id": patrol_id,
+        "kind": "delayed",
+        "imposed_by": "a crowd on the road",
+        "duration_minutes": 40,
+        "reason_given": "Protest against the patrols",
+        "consequence": "The patrol waited 40 minutes, then went on.",
+    }
+    restrictions.record_restriction(cast.uow(), *ru, geography, delay, at + timedelta(minutes=30))
+    seen: list[tuple[Signer, dict[str, Any]]] = [
+        (
+            ru,
+            {
+                "subkind": "heavy_weapons",
+                "observed_at": "2020-04-20T10:40:00+03:00",
+                "location": {"lon": 36.49, "lat": 35.765},
+                "details": {"weapon_type": "tank", "count": 2},
+                "note": "Drone imagery.",
+                "grade": "B2",
+            },
+        ),
+        (
+            tr,
+            {
+                "subkind": "armed_group",
+                "observed_at": "2020-04-14T07:50:00+03:00",
+                "location": {"km": 18},
+                "details": {"group": "opposition", "estimated_size": 30, "activity": "checkpoint"},
+            },
+        ),
+        (
+            tr,
+            {
+                "subkind": "road_status",
+                "observed_at": "2020-04-14T12:00:00+03:00",
+                "location": None,
+                "details": {"from_km": 0, "to_km": 30, "status": "closed"},
+                "note": "The M4 closed to civilian traffic after the explosion.",
+            },
+        ),
+    ]
+    for n, (who, data) in enumerate(seen, start=1):
+        observations.record_observation(
+            cast.uow(), *who, geography, data, at + timedelta(minutes=30 + n)
+        )
+    return 1, len(seen)

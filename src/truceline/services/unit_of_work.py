@@ -11,6 +11,7 @@ from truceline.domain.agreements import Agreement
 from truceline.services.account_store import AccountStore
 from truceline.services.field_store import FieldStore
 from truceline.services.incident_store import IncidentStore
+from truceline.services.intake_store import IntakeStore
 from truceline.services.ledger_store import LedgerStore
 
 
@@ -50,6 +51,8 @@ class UnitOfWork(Protocol):
     def incidents(self) -> IncidentStore: ...  # pragma: no cover
     @property
     def field(self) -> FieldStore: ...  # pragma: no cover
+    @property
+    def intake(self) -> IntakeStore: ...  # pragma: no cover
     @property
     def ledger(self) -> LedgerStore: ...  # pragma: no cover
 

@@ -10,6 +10,7 @@ from truceline.adapters.db.accounts import AccountRepository
 from truceline.adapters.db.agreements import AgreementRepository
 from truceline.adapters.db.field_records import FieldRecordRepository
 from truceline.adapters.db.incidents import IncidentRepository
+from truceline.adapters.db.intake import IntakeRepository
 from truceline.adapters.db.ledger import LedgerRepository
 
 
@@ -20,6 +21,7 @@ class SqlUnitOfWork:
     agreements: AgreementRepository
     field: FieldRecordRepository
     incidents: IncidentRepository
+    intake: IntakeRepository
     ledger: LedgerRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
         self.agreements = AgreementRepository(self._connection)
         self.field = FieldRecordRepository(self._connection)
         self.incidents = IncidentRepository(self._connection)
+        self.intake = IntakeRepository(self._connection)
         self.ledger = LedgerRepository(self._connection)
         return self
 
