@@ -286,7 +286,7 @@ def test_agreements_stored_before_the_mechanism_existed_get_its_defaults(
                     " 'EPSG:32637', 'UTC', 'd', '[]', '[]', '2020-01-01 00:00:00+00:00')"
                 )
             )
-            command.upgrade(config, "0006")
+            command.upgrade(config, "head")
             stored = AgreementRepository(conn).get("a")
             command.downgrade(config, "0005")
             columns = {c["name"] for c in inspect(conn).get_columns("agreements")}

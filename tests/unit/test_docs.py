@@ -20,6 +20,7 @@ from starlette.routing import Mount
 from truceline.adapters.packs import read_pack
 from truceline.adapters.packs.schema import (
     AgreementIn,
+    AssessmentRuleIn,
     CorridorIn,
     DocumentIn,
     MechanismIn,
@@ -50,6 +51,7 @@ PACK_SECTIONS: dict[str, type[BaseModel]] = {
     "`parties`": PartyIn,
     "`provisions`": ProvisionIn,
     "`source`": SourceRefIn,
+    "`assessed_by`": AssessmentRuleIn,
     "`routes`": RouteIn,
     "`zones`": ZoneIn,
     "`corridor`": CorridorIn,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from truceline.domain.assessments import AssessmentRule
 from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.places import Place
 from truceline.domain.zones import Route, Zone
@@ -100,6 +101,8 @@ class Provision:
     verification: str
     source: SourceRef
     breached_by: tuple[BreachRule, ...] = ()
+    #: How its implementation is scored per period (domain/assessments.py); None: by hand.
+    assessed_by: AssessmentRule | None = None
 
 
 @dataclass(frozen=True, slots=True)

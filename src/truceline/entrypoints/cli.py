@@ -19,13 +19,15 @@ from truceline import __version__
 from truceline.adapters.packs import read_pack
 from truceline.bootstrap import App
 from truceline.domain.errors import InputError, PackError, TrucelineError
-from truceline.entrypoints import cli_exchange
+from truceline.entrypoints import cli_bulletins, cli_exchange, cli_intake
 from truceline.entrypoints.cli_accounts import create_demo_users, keys_cli, tokens_cli, users_cli
+from truceline.entrypoints.cli_assessments import assessments_cli
 from truceline.entrypoints.cli_incidents import incidents_cli
 from truceline.entrypoints.cli_ledger import ledger_cli
 from truceline.entrypoints.cli_observations import observations_cli, restrictions_cli
 from truceline.entrypoints.cli_patrols import patrols_cli
 from truceline.entrypoints.cli_roster import hotline_cli, roster_cli
+from truceline.entrypoints.cli_statements import statements_cli
 from truceline.entrypoints.cli_support import (
     AgreementOption,
     DbOption,
@@ -61,12 +63,16 @@ cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(keys_cli, name="keys")
 cli_exchange.register(incidents_cli)
+cli_intake.register(cli)
 cli.add_typer(incidents_cli, name="incidents")
 cli.add_typer(patrols_cli, name="patrols")
 cli.add_typer(roster_cli, name="roster")
 cli.add_typer(hotline_cli, name="hotline")
 cli.add_typer(restrictions_cli, name="restrictions")
 cli.add_typer(observations_cli, name="observations")
+cli.add_typer(statements_cli, name="statements")
+cli_bulletins.register(cli)
+cli.add_typer(assessments_cli, name="assessments")
 
 CHUNK = 50_000
 

@@ -23,6 +23,7 @@ from truceline.domain.agreements import (
     SourceDocument,
     SourceRef,
 )
+from truceline.domain.assessments import rule_from_dict, rule_to_dict
 from truceline.domain.errors import NotFoundError
 from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.places import Place
@@ -128,6 +129,7 @@ class AgreementRepository:
                     "source_document": p.source.document,
                     "source_section": p.source.section,
                     "breached_by": [_rule_json(rule) for rule in p.breached_by],
+                    "assessed_by": None if p.assessed_by is None else rule_to_dict(p.assessed_by),
                 }
                 for p in a.provisions
             ],
@@ -252,6 +254,7 @@ class AgreementRepository:
                     verification=r.verification,
                     source=SourceRef(r.source_document, r.source_section),
                     breached_by=tuple(_rule_of(rule) for rule in r.breached_by),
+                    assessed_by=None if r.assessed_by is None else rule_from_dict(r.assessed_by),
                 )
                 for r in rows(t.provisions)
             ),

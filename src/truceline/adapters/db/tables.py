@@ -69,6 +69,7 @@ provisions = _child(
     Column("source_document", String(64), nullable=False),
     Column("source_section", Text, nullable=False),
     Column("breached_by", JSON, nullable=False, default=list, server_default="[]"),
+    Column("assessed_by", JSON, nullable=True),
 )
 
 routes = _child(

@@ -13,6 +13,7 @@ from truceline.adapters.packs.geojson_source import Feature
 from truceline.adapters.packs.schema import AgreementIn, ProvisionIn, RouteIn, ZoneIn
 from truceline.adapters.packs.yaml_source import YamlDocument
 from truceline.adapters.projection import MetricFrame
+from truceline.domain.assessments import rule_problems as assessment_problems
 from truceline.domain.breaches import AFTER_DEADLINE, rule_problems
 from truceline.domain.errors import Problem
 
@@ -96,6 +97,7 @@ def check_references(
                     )
                 )
         _check_breach_rules(provision, i, doc, zones, problems)
+        _check_assessment_rule(provision, i, doc, routes, zones, problems)
 
     for i, route in enumerate(model.routes):
         _check_route(route, i, doc, route_features, problems)
@@ -141,6 +143,27 @@ def _check_breach_rules(
             problems.append(
                 doc.problem((*where, "after"), "the provision has no deadline to count from")
             )
+
+
+def _check_assessment_rule(
+    provision: ProvisionIn,
+    index: int,
+    doc: YamlDocument,
+    routes: set[str],
+    zones: set[str],
+    problems: list[Problem],
+) -> None:
+    entry = provision.assessed_by
+    if entry is None:
+        return
+    where = ("provisions", index, "assessed_by")
+    for path, reason in assessment_problems(entry.assessment_rule()):
+        problems.append(doc.problem((*where, *path), reason))
+    if entry.route is not None and entry.route not in routes:
+        problems.append(doc.problem((*where, "route"), _unknown("route", entry.route, routes)))
+    for k, zone_id in enumerate(entry.zones or ()):
+        if zone_id not in zones:
+            problems.append(doc.problem((*where, "zones", k), _unknown("zone", zone_id, zones)))
 
 
 def _sort_key(value: datetime | date) -> tuple[int, int, int]:

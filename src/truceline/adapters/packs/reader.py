@@ -213,6 +213,7 @@ def _build(
                 verification=" ".join(p.verification.split()),
                 source=SourceRef(p.source.document, p.source.section),
                 breached_by=tuple(rule.rule() for rule in p.breached_by),
+                assessed_by=None if p.assessed_by is None else p.assessed_by.assessment_rule(),
             )
             for p in model.provisions
         ),

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from truceline.domain.agreements import BreachRule, PartyRole, ProvisionCategory
+from truceline.domain.assessments import AssessmentRule, RuleKind
 from truceline.domain.event_types import Family, MonitoringKind
 from truceline.domain.zones import Side, ZoneKind
 
@@ -75,6 +76,25 @@ class BreachRuleIn(_Strict):
         )
 
 
+class AssessmentRuleIn(_Strict):
+    rule: RuleKind
+    thresholds: list[float] = Field(min_length=3, max_length=3)
+    route: Ident | None = None
+    zones: list[Ident] | None = None
+    observations: bool = False
+
+    def assessment_rule(self) -> AssessmentRule:
+        """The domain rule this entry declares."""
+        a, b, c = self.thresholds
+        return AssessmentRule(
+            kind=self.rule,
+            thresholds=(a, b, c),
+            route=self.route,
+            zones=None if self.zones is None else tuple(self.zones),
+            observations=self.observations,
+        )
+
+
 class ProvisionIn(_Strict):
     id: Ident
     text: Text
@@ -86,6 +106,7 @@ class ProvisionIn(_Strict):
     verification: Text
     source: SourceRefIn
     breached_by: list[BreachRuleIn] = Field(default_factory=list)
+    assessed_by: AssessmentRuleIn | None = None
 
 
 class RouteIn(_Strict):

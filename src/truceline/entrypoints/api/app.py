@@ -21,21 +21,29 @@ from truceline.domain.errors import (
 from truceline.entrypoints.api import (
     accounts,
     agreements,
+    assessments,
+    bulletins,
     exchange,
     geography,
     incidents,
+    intake,
     ledger,
     observations,
     patrols,
     roster,
+    statements,
 )
 from truceline.entrypoints.api.schemas import ErrorItem, ErrorOut
 from truceline.entrypoints.web import (
+    assessment_pages,
+    bulletin_pages,
     incident_pages,
+    intake_pages,
     observation_pages,
     pages,
     patrol_pages,
     roster_pages,
+    statement_pages,
 )
 
 
@@ -59,15 +67,24 @@ def create_app(app: App) -> FastAPI:
     api.include_router(ledger.router)
     api.include_router(accounts.router)
     api.include_router(incidents.router)
+    api.include_router(intake.router)
+    api.include_router(intake.sources_router)
     api.include_router(exchange.router)
     api.include_router(patrols.router)
     api.include_router(roster.router)
     api.include_router(observations.router)
+    api.include_router(statements.router)
+    api.include_router(assessments.router)
+    api.include_router(bulletins.router)
     pages.mount(api, app)
     incident_pages.mount(api, app)
+    intake_pages.mount(api, app)
     patrol_pages.mount(api, app)
     roster_pages.mount(api, app)
     observation_pages.mount(api, app)
+    statement_pages.mount(api, app)
+    assessment_pages.mount(api, app)
+    bulletin_pages.mount(api, app)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(TrucelineError, truceline_error)
     api.add_exception_handler(StarletteHTTPException, http_error)
