@@ -28,6 +28,7 @@ from truceline.services import demo_accounts
 from truceline.services.bulletins import Bulletin, Cadence, CountRow, build_bulletin
 from truceline.services.demo_field import demo_field
 from truceline.services.demo_incidents import DemoCast, demo_incidents
+from truceline.services.demo_joint import demo_joint
 
 WEEK = date(2020, 4, 14)
 
@@ -40,7 +41,8 @@ def app(database_url: str, tmp_path: Path, example_pack: Path) -> Iterator[App]:
         built.uow(), agreement.parties, built.log.signer, now=built.now, policy=FAST
     )
     cast = DemoCast(built.uow, created, built.now(), policy=FAST)
-    demo_field(cast, built.geography(), demo_incidents(cast, built.enricher()))
+    field = demo_field(cast, built.geography(), demo_incidents(cast, built.enricher()))
+    demo_joint(cast, built.geography(), field.attack, built.now())
     yield built
     built.close()
 
@@ -65,10 +67,23 @@ def test_a_weekly_bulletin_counts_the_week_against_the_week_before(app: App) -> 
     assert (patrol.number, patrol.state) == (2, "curtailed")
     assert patrol.outcome.startswith("curtailed at km 22: A roadside bomb")
     assert (found.km_planned, found.km_covered) == (40.0, 22.0)
-    assert [p.id for p in found.provisions][:2] == [
-        "sochi-1-de-escalation-area",
-        "sochi-3-demilitarized-zone",
-    ]
+    [delay] = found.restrictions
+    assert (delay.kind, delay.affected, delay.minutes) == ("delayed", "patrol", 40)
+    assert counts(found.restrictions_by_zone) == {"corridor-south": (1, 0)}
+    provisions = {p.id: p for p in found.provisions}
+    assert list(provisions) == [p.id for p in app.geography().agreement.provisions]
+    assessed = provisions["moscow-3-joint-patrols"]
+    assert (assessed.score, assessed.state, assessed.assessed_for) == (0, "disputed", "2020-W16")
+    assert provisions["sochi-1-de-escalation-area"].score is None
+    assert found.statements == ()
+
+
+def test_a_bulletin_lists_the_statements_published_in_its_period(app: App) -> None:
+    found = weekly(app, date(2020, 9, 10))
+    [statement] = found.statements
+    assert statement.kind == "joint"
+    assert statement.title.startswith("Joint statement on the attack on the joint patrol")
+    assert found.incidents == ()
 
 
 def test_a_daily_bulletin_holds_only_its_day(app: App) -> None:

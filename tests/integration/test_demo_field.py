@@ -12,11 +12,14 @@ from tests.incident_support import FAST, Clock, make_app
 from truceline.bootstrap import App
 from truceline.domain.patrols import PatrolState
 from truceline.services import demo_accounts
+from truceline.services.assessment_queries import AssessmentQuery, list_assessments
 from truceline.services.demo_field import demo_field
 from truceline.services.demo_incidents import DemoCast, demo_incidents
+from truceline.services.demo_joint import demo_joint
 from truceline.services.hotline import MessageFilter, list_messages
 from truceline.services.patrol_queries import list_patrols, patrol_view
 from truceline.services.roster import roster_view
+from truceline.services.statement_queries import published
 
 
 @pytest.fixture
@@ -52,6 +55,14 @@ def test_the_demo_runs_patrols_in_every_state_and_links_the_patrol_attack(app: A
     assert view.deviation is not None
     assert view.deviation.max_m < 1.0, "the demo's track follows the planned route"
     assert found[2].awaiting_acknowledgement == ("ru",)
+    joint = demo_joint(cast, app.geography(), field.attack, app.now())
+    assert (joint.statements, joint.assessments) == (1, 1)
+    [statement] = published(app.uow(), agreement.id)
+    assert statement.text.incidents == (attack,)
+    assert set(statement.approved_by) == {"ru", "tr"}
+    [score] = list_assessments(app.uow(), agreement, AssessmentQuery())
+    assert str(score.state) == "disputed"
+    assert {v.party: str(v.stance) for v in score.views} == {"tr": "confirms", "ru": "disagrees"}
     names = {u.id: u.username for u, _ in created}
     now = roster_view(app.uow(), agreement, app.now()).on_duty
     assert {p: names[d.user_id] for p, d in now.authorized.items() if d} == {

@@ -24,6 +24,7 @@ from truceline.services import accounts, demo_accounts
 from truceline.services.agreements import list_agreements
 from truceline.services.demo_field import demo_field
 from truceline.services.demo_incidents import DemoCast, demo_incidents
+from truceline.services.demo_joint import demo_joint
 
 if TYPE_CHECKING:
     from truceline.bootstrap import App
@@ -276,11 +277,14 @@ def create_demo_users(app: App) -> None:
     try:
         made = demo_incidents(cast, app.enricher())
         field = demo_field(cast, app.geography(), made)
+        joint = demo_joint(cast, app.geography(), field.attack, field.at or app.now())
     except TrucelineError as error:
         app.close()
         raise fail(f"demo records: {error}") from error
     out.print(
         f"Reported {len(made)} demo incidents, with each side's positions, as the demo officers; "
         f"{field.duties} duty periods, {field.messages} hotline messages, "
-        f"{field.patrols} joint patrols."
+        f"{field.patrols} joint patrols, {field.restrictions} access restriction, "
+        f"{field.observations} observations, {joint.statements} published joint statement and "
+        f"{joint.assessments} assessment."
     )

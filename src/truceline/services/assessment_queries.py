@@ -143,3 +143,15 @@ def timeline(
             raise InputError("date_from", f"about {span} periods: at most {MAX_PERIODS} at once")
         periods = periods_between(kind, first, last)
     return timelines(uow, agreement, periods)[provision_id]
+
+
+def latest_by_provision(uow: UnitOfWork, agreement: Agreement, day: date) -> dict[str, Assessment]:
+    """Each assessed provision's current assessment of the latest period begun by `day`."""
+    latest: dict[str, Assessment] = {}
+    for found in list_assessments(uow, agreement, AssessmentQuery(day_to=day)):
+        if found.period.start > day:
+            continue
+        held = latest.get(found.provision)
+        if held is None or (found.period.start, found.version) > (held.period.start, held.version):
+            latest[found.provision] = found
+    return latest

@@ -14,7 +14,7 @@ a daily one, the date itself; dates are read in the agreement's time zone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -25,6 +25,7 @@ from truceline.domain.patrols import Patrol
 from truceline.domain.restrictions import RestrictionEntry
 from truceline.domain.statements import Statement
 from truceline.domain.verification import VerificationStatus
+from truceline.services.assessment_queries import latest_by_provision
 from truceline.services.geography import Geography
 from truceline.services.incident_queries import MAX_PAGE, list_incidents
 from truceline.services.incident_store import IncidentFilter, IncidentRecord
@@ -146,8 +147,8 @@ class ProvisionLine:
     category: str
     text: str
     score: int | None
-    state: str
-    assessed_for: str
+    state: str = "not assessed"
+    assessed_for: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,16 +191,25 @@ class Bulletin:
         return round(sum(p.covered_km for p in self.patrols), 1)
 
 
-#: A hook giving each provision's latest assessment up to a day (implementation scoring).
-ProvisionStatus = Callable[[UnitOfWork, Agreement, date], Sequence[ProvisionLine]]
-
-
-def unassessed(_uow: UnitOfWork, agreement: Agreement, _day: date) -> list[ProvisionLine]:
-    """Every provision, none assessed: for agreements whose provisions have no scores yet."""
-    return [
-        ProvisionLine(p.id, str(p.category), p.text, None, "not assessed", "")
-        for p in agreement.provisions
-    ]
+def provision_lines(uow: UnitOfWork, agreement: Agreement, day: date) -> list[ProvisionLine]:
+    """Every provision with its latest assessment of a period begun by `day`, if any."""
+    latest = latest_by_provision(uow, agreement, day)
+    lines = []
+    for provision in agreement.provisions:
+        found = latest.get(provision.id)
+        if found is None:
+            line = ProvisionLine(provision.id, str(provision.category), provision.text, None)
+        else:
+            line = ProvisionLine(
+                provision.id,
+                str(provision.category),
+                provision.text,
+                found.score,
+                str(found.state).replace("_", " "),
+                found.period.label,
+            )
+        lines.append(line)
+    return lines
 
 
 def build_bulletin(
@@ -207,8 +217,6 @@ def build_bulletin(
     geography: Geography,
     cadence: Cadence,
     day: date,
-    *,
-    provision_status: ProvisionStatus = unassessed,
 ) -> Bulletin:
     """The bulletin of the period holding `day`, read from the record."""
     agreement = geography.agreement
@@ -249,7 +257,7 @@ def build_bulletin(
             Counter(r.placement.zones[0] if r.placement.zones else "" for r in restrictions_before),
             zone_names | {"": "outside every zone"},
         ),
-        provisions=tuple(provision_status(uow(), agreement, period.end)),
+        provisions=tuple(provision_lines(uow(), agreement, period.end)),
         statements=tuple(_statements(uow, agreement, period)),
         attribution=agreement.attribution,
     )

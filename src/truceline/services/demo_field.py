@@ -43,6 +43,8 @@ class DemoField:
     patrols: int = 0
     restrictions: int = 0
     observations: int = 0
+    attack: str | None = None
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,9 @@ def demo_field(cast: DemoCast, geography: Geography, incidents: Sequence[str]) -
         patrols.end_patrol(cast.uow(), *tr, agreement, patrol.id, end, at)
     messages = _hotline(cast, (tr, ru), agreement, attack, patrol_ids[1], at)
     restrictions, observations = _field_reports(cast, (tr, ru), geography, patrol_ids[1], at)
-    return DemoField(duties, messages, made, restrictions, observations)
+    return DemoField(
+        duties, messages, made, restrictions, observations, attack, at + timedelta(hours=1)
+    )
 
 
 def _roster(cast: DemoCast, agreement: Agreement, at: datetime) -> int:
