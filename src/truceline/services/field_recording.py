@@ -13,7 +13,7 @@ from truceline.domain.agreements import Agreement
 from truceline.domain.errors import ConflictError, InputError
 from truceline.domain.events import Event
 from truceline.services.authorship import CLOCK_SKEW, Signing
-from truceline.services.field_store import FieldRecord, FieldStep
+from truceline.services.field_store import FieldKind, FieldRecord, FieldStep
 from truceline.services.incidents import agreement_start
 from truceline.services.unit_of_work import UnitOfWork
 
@@ -56,10 +56,42 @@ def refuse_taken(uow: UnitOfWork, record_id: str) -> None:
         raise ConflictError(f"a record {record_id!r} already exists")
 
 
-def write(uow: UnitOfWork, signing: Signing, record: FieldRecord, event: Event, now: Now) -> None:
-    """Store a new record, log its event, add its first step; commit unless only preparing."""
-    uow.field.insert(record)
+def record_new(
+    uow: UnitOfWork,
+    signing: Signing,
+    agreement: Agreement,
+    event: Event,
+    *,
+    kind: FieldKind,
+    when: datetime,
+    zone: str | None,
+    state: str,
+    doc: Callable[[int, date], Mapping[str, Any]],
+    now: Now,
+) -> Recorded:
+    """Log a new record's event, then store it numbered and dated, with its first step.
+
+    The record is numbered once the log's lock is held (two at once cannot
+    share a number); `doc` makes its value from that number and its day,
+    the local day of `when`. Commits unless only preparing.
+    """
     seq = signing.append(uow, event, now)
+    number = uow.field.next_number(agreement.id, kind)
+    day = local_day(agreement, when)
+    record = FieldRecord(
+        id=event.subject,
+        agreement_id=agreement.id,
+        kind=kind,
+        day=day,
+        state=state,
+        doc=doc(number, day),
+        created_at=event.time,
+        updated_at=event.time,
+        number=number,
+        zone=zone,
+        party=event.party,
+    )
+    uow.field.insert(record)
     uow.field.add_step(
         FieldStep(
             record_id=record.id,
@@ -73,3 +105,4 @@ def write(uow: UnitOfWork, signing: Signing, record: FieldRecord, event: Event, 
     )
     if signing.writes:
         uow.commit()
+    return Recorded(record, event)

@@ -51,10 +51,9 @@ from truceline.services.field_recording import (
     Now,
     Recorded,
     check_when,
-    local_day,
+    record_new,
     refuse_taken,
     with_id,
-    write,
 )
 from truceline.services.field_store import FieldFilter, FieldKind, FieldRecord
 from truceline.services.geography import Geography
@@ -141,34 +140,34 @@ def record_observation(
         _check_details(geo, observation)
         refuse_taken(uow, observation.id)
         placement = _placement(geo, observation)
-        entry = ObservationEntry(
-            observation=observation,
-            placement=placement,
-            number=uow.field.next_number(agreement.id, FieldKind.OBSERVATION),
-            day=local_day(agreement, observation.observed_at),
-            party=actor.party,
-            recorded_by=actor.user_id,
-            recorded_at=at,
-        )
-        record = FieldRecord(
-            id=observation.id,
-            agreement_id=agreement.id,
-            kind=FieldKind.OBSERVATION,
-            day=entry.day,
-            state=str(observation.subkind),
-            doc=entry_to_doc(entry),
-            created_at=at,
-            updated_at=at,
-            number=entry.number,
-            zone=placement.zone,
-            party=actor.party,
-        )
-        statement = observation_to_dict(observation)
         event = Event(
-            "observation.recorded", actor.user_id, actor.party, at, observation.id, statement
+            "observation.recorded",
+            actor.user_id,
+            actor.party,
+            at,
+            observation.id,
+            observation_to_dict(observation),
         )
-        write(uow, signing, record, event, now)
-        return Recorded(record, event)
+        recorder = actor
+
+        def doc(number: int, day: date) -> Mapping[str, Any]:
+            entry = ObservationEntry(
+                observation, placement, number, day, recorder.party, recorder.user_id, at
+            )
+            return entry_to_doc(entry)
+
+        return record_new(
+            uow,
+            signing,
+            agreement,
+            event,
+            kind=FieldKind.OBSERVATION,
+            when=observation.observed_at,
+            zone=placement.zone,
+            state=str(observation.subkind),
+            doc=doc,
+            now=now,
+        )
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -41,10 +41,9 @@ from truceline.services.field_recording import (
     Now,
     Recorded,
     check_when,
-    local_day,
+    record_new,
     refuse_taken,
     with_id,
-    write,
 )
 from truceline.services.field_store import FieldFilter, FieldKind, FieldRecord
 from truceline.services.geography import Geography
@@ -82,34 +81,34 @@ def record_restriction(
             _check_patrol(uow, agreement.id, restriction.patrol_id)
         refuse_taken(uow, restriction.id)
         placement = place(geo, restriction.location)
-        entry = RestrictionEntry(
-            restriction=restriction,
-            placement=placement,
-            number=uow.field.next_number(agreement.id, FieldKind.RESTRICTION),
-            day=local_day(agreement, restriction.at),
-            party=actor.party,
-            recorded_by=actor.user_id,
-            recorded_at=at,
-        )
-        record = FieldRecord(
-            id=restriction.id,
-            agreement_id=agreement.id,
-            kind=FieldKind.RESTRICTION,
-            day=entry.day,
-            state=str(restriction.kind),
-            doc=entry_to_doc(entry),
-            created_at=at,
-            updated_at=at,
-            number=entry.number,
-            zone=placement.zone,
-            party=actor.party,
-        )
-        statement = restriction_to_dict(restriction)
         event = Event(
-            "restriction.recorded", actor.user_id, actor.party, at, restriction.id, statement
+            "restriction.recorded",
+            actor.user_id,
+            actor.party,
+            at,
+            restriction.id,
+            restriction_to_dict(restriction),
         )
-        write(uow, signing, record, event, now)
-        return Recorded(record, event)
+        recorder = actor
+
+        def doc(number: int, day: date) -> Mapping[str, Any]:
+            entry = RestrictionEntry(
+                restriction, placement, number, day, recorder.party, recorder.user_id, at
+            )
+            return entry_to_doc(entry)
+
+        return record_new(
+            uow,
+            signing,
+            agreement,
+            event,
+            kind=FieldKind.RESTRICTION,
+            when=restriction.at,
+            zone=placement.zone,
+            state=str(restriction.kind),
+            doc=doc,
+            now=now,
+        )
 
 
 # --- reading -----------------------------------------------------------------------------
