@@ -34,8 +34,7 @@ from truceline.entrypoints.api.assessment_schemas import (
     timeline_out,
 )
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
-from truceline.entrypoints.api.incident_schemas import PreparedOut
-from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin
+from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin, prepared_answer
 from truceline.entrypoints.api.schemas import ErrorOut
 from truceline.services import assessments
 from truceline.services.assessment_queries import (
@@ -44,7 +43,6 @@ from truceline.services.assessment_queries import (
     list_assessments,
     timeline,
 )
-from truceline.services.authorship import PrepareOnly
 
 router = APIRouter(
     prefix="/api/agreements/{agreement_id}",
@@ -124,10 +122,8 @@ def answer(
     app: App, signing: Signing, agreement_id: str, assessment_id: str
 ) -> AssessmentOut | JSONResponse:
     """The event to sign (200) when preparing; otherwise the assessment as it now stands."""
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        prepared = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
+    if (ready := prepared_answer(signing)) is not None:
+        return ready
     view = assessment_view(app.uow(), agreement_id, assessment_id)
     return assessment_out(view.assessment, view)
 

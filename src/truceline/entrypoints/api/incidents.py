@@ -182,14 +182,21 @@ def command(model: type[C], data: Mapping[str, Any], field: str) -> C:
         raise InputError(f"{field}.{where}" if where else field, first["msg"]) from None
 
 
+def prepared_answer(signing: Signing) -> JSONResponse | None:
+    """The event to sign (200) when only preparing; None once the write was made."""
+    if not isinstance(signing, PrepareOnly):
+        return None
+    assert signing.prepared is not None
+    prepared = PreparedOut(event=signing.prepared.body())
+    return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
+
+
 def answer(
     app: App, signing: Signing, agreement: Agreement, incident_id: str
 ) -> IncidentOut | JSONResponse:
     """The event to sign (200) when preparing; otherwise the incident as it now stands."""
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        prepared = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
+    if (ready := prepared_answer(signing)) is not None:
+        return ready
     return incident_out(incident_view(app.uow(), agreement, incident_id))
 
 

@@ -31,10 +31,9 @@ from truceline.domain.intake import Candidate, CandidateStatus, Document
 from truceline.domain.intake_records import candidate_to_dict, document_to_dict
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
 from truceline.entrypoints.api.incident_schemas import PreparedOut, SignedWrite
-from truceline.entrypoints.api.incidents import Signing, begin, command
+from truceline.entrypoints.api.incidents import begin, command, prepared_answer
 from truceline.entrypoints.api.schemas import ErrorOut
 from truceline.services import intake, intake_review
-from truceline.services.authorship import PrepareOnly
 
 router = APIRouter(
     prefix="/api/agreements/{agreement_id}/intake",
@@ -199,14 +198,6 @@ def read(
     )
 
 
-def _prepared(signing: Signing) -> JSONResponse | None:
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        prepared = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
-    return None
-
-
 @router.post("/documents", response_model=ReadOut, status_code=201, responses=WRITTEN)
 def ingest(
     agreement_id: str, body: IngestWrite, app: AppDep, user: WritingUser, fetch: FetcherDep
@@ -238,7 +229,7 @@ def ingest(
     )
     if not done.new:  # ingested before: nothing to sign, nothing written
         return JSONResponse(shown.model_dump(mode="json"), status_code=200)
-    return _prepared(signing) or shown
+    return prepared_answer(signing) or shown
 
 
 @router.get("/candidates")
@@ -286,7 +277,7 @@ def edit(
     intake_review.edit(
         app.uow(), Actor.of(user), signing, agreement.id, candidate_id, cmd.changes, at, now=app.now
     )
-    return _prepared(signing) or _candidate(app, agreement.id, candidate_id)
+    return prepared_answer(signing) or _candidate(app, agreement.id, candidate_id)
 
 
 @router.post("/candidates/{candidate_id}/reject", status_code=201, responses=WRITTEN)
@@ -300,7 +291,7 @@ def reject(
     intake_review.reject(
         app.uow(), Actor.of(user), signing, agreement.id, candidate_id, cmd.note, at, now=app.now
     )
-    return _prepared(signing) or _candidate(app, agreement.id, candidate_id)
+    return prepared_answer(signing) or _candidate(app, agreement.id, candidate_id)
 
 
 @router.post("/candidates/{candidate_id}/accept", status_code=201, responses=WRITTEN)
@@ -331,7 +322,7 @@ def accept(
         policy=app.duplicate_policy,
         now=app.now,
     )
-    return _prepared(signing) or _candidate(app, enricher.agreement.id, candidate_id)
+    return prepared_answer(signing) or _candidate(app, enricher.agreement.id, candidate_id)
 
 
 @sources_router.get("", response_model=list[SourceOut])
@@ -359,7 +350,7 @@ def grade(body: GradeWrite, app: AppDep, user: WritingUser) -> SourceOut | JSONR
         note=cmd.note,
         now=app.now,
     )
-    prepared = _prepared(signing)
+    prepared = prepared_answer(signing)
     if prepared is not None:
         return prepared
     return SourceOut(site=entry.site, grade=str(entry.grade), name=entry.name, note=entry.note)

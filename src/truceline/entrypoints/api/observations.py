@@ -19,7 +19,7 @@ from truceline.domain.observations import Subkind
 from truceline.domain.restrictions import Affected, Period, RestrictionKind
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
 from truceline.entrypoints.api.incident_schemas import PreparedOut
-from truceline.entrypoints.api.incidents import Signing, begin
+from truceline.entrypoints.api.incidents import begin, prepared_answer
 from truceline.entrypoints.api.observation_schemas import (
     CountsOut,
     ObservationListOut,
@@ -38,7 +38,6 @@ from truceline.entrypoints.api.observation_schemas import (
 )
 from truceline.entrypoints.api.schemas import ErrorOut
 from truceline.services import observations, restrictions, road_status
-from truceline.services.authorship import PrepareOnly
 from truceline.services.field_recording import local_day
 from truceline.services.observations import ObservationQuery
 from truceline.services.restrictions import RestrictionQuery
@@ -62,15 +61,6 @@ Text = Annotated[str | None, Query(max_length=200)]
 DayFrom = Annotated[date | None, Query(description="From this local day on.")]
 DayTo = Annotated[date | None, Query(description="Up to this local day.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIST, description="At most this many, newest first.")]
-
-
-def prepared(signing: Signing) -> JSONResponse | None:
-    """The event to sign (200) when only preparing; None once written."""
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        body = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(body.model_dump(mode="json"), status_code=200)
-    return None
 
 
 # --- restrictions ------------------------------------------------------------------------
@@ -134,7 +124,7 @@ def record_restriction(
     done = restrictions.record_restriction(
         app.uow(), Actor.of(user), signing, geo, data, at, now=app.now
     )
-    answer = prepared(signing)
+    answer = prepared_answer(signing)
     if answer is not None:
         return answer
     return restriction_out(restrictions.entry_of(done.record))
@@ -210,7 +200,7 @@ def record_observation(
     done = observations.record_observation(
         app.uow(), Actor.of(user), signing, geo, data, at, now=app.now
     )
-    answer = prepared(signing)
+    answer = prepared_answer(signing)
     if answer is not None:
         return answer
     return observation_out(observations.entry_of(done.record))

@@ -20,8 +20,8 @@ from truceline.domain.accounts import Actor, User
 from truceline.domain.patrol_records import points_from_list
 from truceline.domain.patrols import Patrol
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
-from truceline.entrypoints.api.incident_schemas import PreparedOut, SignedWrite, _Command
-from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin, command
+from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
+from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin, command, prepared_answer
 from truceline.entrypoints.api.patrol_schemas import (
     CheckpointCommand,
     CheckpointWrite,
@@ -44,7 +44,6 @@ from truceline.entrypoints.api.patrol_schemas import (
 )
 from truceline.entrypoints.api.schemas import ErrorOut
 from truceline.services import patrols
-from truceline.services.authorship import PrepareOnly
 from truceline.services.patrol_queries import list_patrols, patrol_stats, patrol_view
 
 router = APIRouter(
@@ -115,10 +114,8 @@ def _write(
     signing, data, at, field = begin(app, body)
     cmd = command(model, data, field)
     done = run(Actor.of(user), signing, cmd.data(), at)
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        prepared = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
+    if (ready := prepared_answer(signing)) is not None:
+        return ready
     return patrol_out(patrol_view(app.uow(), geography, done.id))
 
 

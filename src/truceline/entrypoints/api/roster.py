@@ -30,7 +30,7 @@ from truceline.domain.agreements import Agreement
 from truceline.domain.errors import InputError, TrucelineError
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
 from truceline.entrypoints.api.incident_schemas import PreparedOut
-from truceline.entrypoints.api.incidents import Signing, begin
+from truceline.entrypoints.api.incidents import Signing, begin, prepared_answer
 from truceline.entrypoints.api.roster_schemas import (
     AcknowledgeWrite,
     AssignWrite,
@@ -49,7 +49,7 @@ from truceline.entrypoints.api.roster_schemas import (
 )
 from truceline.entrypoints.api.schemas import ErrorOut
 from truceline.services import hotline, roster
-from truceline.services.authorship import PrepareOnly, ServerSigned
+from truceline.services.authorship import ServerSigned
 from truceline.services.hotline import MessageFilter
 
 log = logging.getLogger(__name__)
@@ -107,10 +107,8 @@ messages = APIRouter(
 
 def _prepared_or(signing: Signing, build: Callable[[], Any]) -> Any:
     """The event to sign (200) when preparing; otherwise what `build` answers."""
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        prepared = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
+    if (ready := prepared_answer(signing)) is not None:
+        return ready
     return build()
 
 

@@ -19,8 +19,7 @@ from truceline.bootstrap import App
 from truceline.domain.accounts import Actor
 from truceline.domain.statements import StatementKind, StatementState
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
-from truceline.entrypoints.api.incident_schemas import PreparedOut
-from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin
+from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin, prepared_answer
 from truceline.entrypoints.api.schemas import ErrorOut
 from truceline.entrypoints.api.statement_schemas import (
     ApproveWrite,
@@ -33,7 +32,6 @@ from truceline.entrypoints.api.statement_schemas import (
     statement_out,
 )
 from truceline.services import statement_claims, statements
-from truceline.services.authorship import PrepareOnly
 from truceline.services.statement_queries import list_statements, statement_view
 
 router = APIRouter(
@@ -72,10 +70,8 @@ def answer(
     app: App, signing: Signing, agreement_id: str, statement_id: str
 ) -> StatementOut | JSONResponse:
     """The event to sign (200) when preparing; otherwise the statement as it now stands."""
-    if isinstance(signing, PrepareOnly):
-        assert signing.prepared is not None
-        prepared = PreparedOut(event=signing.prepared.body())
-        return JSONResponse(prepared.model_dump(mode="json"), status_code=200)
+    if (ready := prepared_answer(signing)) is not None:
+        return ready
     view = statement_view(app.uow(), agreement_id, statement_id)
     return statement_out(view.statement, view)
 
