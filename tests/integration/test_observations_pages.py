@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from tests.integration.test_restrictions_service import ARIHA, NORTH_HALF, NORTH_OF_ARIHA
-from tests.integration.test_web_auth import CHEAP, PASSWORD, csrf_of
 from tests.integration.test_web_pages import text_of
-from truceline.bootstrap import App, bootstrap
-from truceline.domain.accounts import MONITOR_PARTY, Actor, Role
-from truceline.entrypoints.api.app import create_app
-from truceline.services import accounts, ledger
-from truceline.settings import Settings
+from tests.web_support import Site, open_site
+from truceline.domain.accounts import MONITOR_PARTY, Role
 
-ACCOUNTS = {
+ACCOUNTS: dict[str, tuple[str, str | None, Role]] = {
     "tr-zone": ("Tarik Zone", "tr", Role.ZONE_OFFICER),
     "ru-zone": ("Roman Zone", "ru", Role.ZONE_OFFICER),
     "monitor": ("Mona Monitor", MONITOR_PARTY, Role.MONITOR),
@@ -36,37 +28,8 @@ RESTRICTION_URL = re.compile(r"^/field/restrictions/(res_[0-9a-f]{16})$")
 OBSERVATION_URL = re.compile(r"^/field/observations/(obs_[0-9a-f]{16})$")
 
 
-@dataclass
-class Site:
-    """The application and one logged-in browser per user."""
-
-    app: App
-    api: FastAPI
-    clients: dict[str, TestClient] = field(default_factory=dict)
-
-    def as_user(self, username: str) -> TestClient:
-        if username not in self.clients:
-            client = TestClient(self.api)
-            token = csrf_of(client.get("/login").text)
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": token},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-            self.clients[username] = client
-        return self.clients[username]
-
-    def log_size(self) -> int:
-        return ledger.entries_page(self.app.uow(), 0, 1).size
-
-    def post(self, username: str, path: str, data: dict[str, Any]) -> Response:
-        client = self.as_user(username)
-        token = csrf_of(client.get("/field").text)
-        return client.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
-
-    def page(self, username: str, path: str) -> Response:
-        return self.as_user(username).get(path)
+class FieldSite(Site):
+    """The site, with the restriction and observation forms filled in as a person would."""
 
     def restrict(self, username: str = "tr-zone", **fields: str) -> str:
         response = self.post(username, "/field/restrictions/new", restriction_fields(**fields))
@@ -124,29 +87,9 @@ def observation_fields(**overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/field.db",
-        example="idlib-m4",
-        log_key=tmp_path / "log.key",
-        checkpoint_interval_s=0,
-    )
-    app = bootstrap(settings)
-    try:
-        for username, (name, party, role) in ACCOUNTS.items():
-            accounts.add_user(
-                accounts.AddUser(username, name, party, role, PASSWORD),
-                app.uow(),
-                Actor.operator(),
-                app.log.signer,
-                policy=CHEAP,
-            )
-        built = Site(app, create_app(app))
+def site(tmp_path: Path) -> Iterator[FieldSite]:
+    with open_site(tmp_path, FieldSite, ACCOUNTS) as built:
         yield built
-        for client in built.clients.values():
-            client.close()
-    finally:
-        app.close()
 
 
 def record_ids(html: str, table_id: str) -> list[str]:
@@ -162,7 +105,7 @@ def record_ids(html: str, table_id: str) -> list[str]:
 
 
 def test_a_zone_officer_records_a_restriction_through_the_form_and_lands_on_its_page(
-    site: Site,
+    site: FieldSite,
 ) -> None:
     before = site.log_size()
     restriction_id = site.restrict()
@@ -187,7 +130,7 @@ def test_a_zone_officer_records_a_restriction_through_the_form_and_lands_on_its_
     assert "delayed 1 1 0 40" in counts
 
 
-def test_a_point_places_the_restriction_in_its_zone(site: Site) -> None:
+def test_a_point_places_the_restriction_in_its_zone(site: FieldSite) -> None:
     restriction_id = site.restrict(
         "monitor",
         km="",
@@ -218,7 +161,7 @@ def test_a_point_places_the_restriction_in_its_zone(site: Site) -> None:
     ],
 )
 def test_a_refused_restriction_shows_the_form_again_with_the_reason_and_writes_nothing(
-    site: Site, fields: dict[str, str], marked: str
+    site: FieldSite, fields: dict[str, str], marked: str
 ) -> None:
     before = site.log_size()
     response = site.post("tr-zone", "/field/restrictions/new", restriction_fields(**fields))
@@ -228,7 +171,7 @@ def test_a_refused_restriction_shows_the_form_again_with_the_reason_and_writes_n
     assert site.log_size() == before
 
 
-def test_an_analyst_sees_the_lists_but_not_the_forms(site: Site) -> None:
+def test_an_analyst_sees_the_lists_but_not_the_forms(site: FieldSite) -> None:
     listing = site.page("analyst", "/field")
     assert listing.status_code == 200
     assert 'id="new-restriction"' not in listing.text
@@ -246,7 +189,7 @@ def test_an_analyst_sees_the_lists_but_not_the_forms(site: Site) -> None:
     assert 'id="new-observation"' in officer.text
 
 
-def test_forms_need_a_session_and_its_csrf_token(site: Site) -> None:
+def test_forms_need_a_session_and_its_csrf_token(site: FieldSite) -> None:
     anonymous = TestClient(site.api)
     response = anonymous.get("/field", follow_redirects=False)
     assert response.status_code == 303
@@ -260,7 +203,7 @@ def test_forms_need_a_session_and_its_csrf_token(site: Site) -> None:
     assert site.log_size() == before
 
 
-def test_unknown_records_and_bad_filters(site: Site) -> None:
+def test_unknown_records_and_bad_filters(site: FieldSite) -> None:
     assert site.page("tr-zone", "/field/restrictions/res_none").status_code == 404
     assert site.page("tr-zone", "/field/observations/obs_none").status_code == 404
     bad = site.page("tr-zone", "/field?day_from=someday")
@@ -271,7 +214,7 @@ def test_unknown_records_and_bad_filters(site: Site) -> None:
 # --- observations ----------------------------------------------------------------------------
 
 
-def test_heavy_weapons_near_ariha_are_recorded_inside_the_corridor(site: Site) -> None:
+def test_heavy_weapons_near_ariha_are_recorded_inside_the_corridor(site: FieldSite) -> None:
     before = site.log_size()
     observation_id = site.observe()
     assert site.log_size() == before + 1
@@ -285,7 +228,7 @@ def test_heavy_weapons_near_ariha_are_recorded_inside_the_corridor(site: Site) -
     assert "Security corridor, south half" in text_of(page.text, "observation-place")
 
 
-def test_each_subkind_has_its_own_form_without_javascript(site: Site) -> None:
+def test_each_subkind_has_its_own_form_without_javascript(site: FieldSite) -> None:
     for subkind, fieldname in [
         ("heavy_weapons", "weapon_type"),
         ("armed_group", "estimated_size"),
@@ -298,7 +241,7 @@ def test_each_subkind_has_its_own_form_without_javascript(site: Site) -> None:
         assert f'name="subkind" value="{subkind}"' in page.text
 
 
-def test_the_other_subkinds_through_the_form(site: Site) -> None:
+def test_the_other_subkinds_through_the_form(site: FieldSite) -> None:
     far = site.observe(
         "ru-zone", lon=str(NORTH_OF_ARIHA[0]), lat=str(NORTH_OF_ARIHA[1]), weapon_type="mrls"
     )
@@ -380,7 +323,7 @@ def test_the_other_subkinds_through_the_form(site: Site) -> None:
     ],
 )
 def test_a_refused_observation_shows_the_form_again_with_the_reason_and_writes_nothing(
-    site: Site, fields: dict[str, str], marked: str
+    site: FieldSite, fields: dict[str, str], marked: str
 ) -> None:
     before = site.log_size()
     response = site.post("tr-zone", "/field/observations/new", observation_fields(**fields))
@@ -389,7 +332,7 @@ def test_a_refused_observation_shows_the_form_again_with_the_reason_and_writes_n
     assert site.log_size() == before
 
 
-def test_the_list_filters_by_zone(site: Site) -> None:
+def test_the_list_filters_by_zone(site: FieldSite) -> None:
     south = site.restrict(km="", lon=str(ARIHA[0]), lat=str(ARIHA[1]))
     north = site.restrict(km="", lon=str(NORTH_HALF[0]), lat=str(NORTH_HALF[1]))
     page = site.page("tr-zone", "/field?zone=corridor-north&period=day")
