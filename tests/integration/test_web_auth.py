@@ -298,7 +298,7 @@ def web_forms(site: Site) -> dict[str, str]:
         path = getattr(context.route, "path", "")
         methods = getattr(context.route, "methods", None) or set()
         if "POST" in methods and not path.startswith("/api/"):
-            found[path] = concrete.get(path, path.replace("{incident_id}", "inc_0123456789abcdef"))
+            found[path] = concrete.get(path, re.sub(r"\{(\w+)_id\}", r"\1_0123456789abcdef", path))
     return found
 
 
@@ -313,6 +313,31 @@ FORMS = [
     "/incidents/{incident_id}/reports",
     "/incidents/{incident_id}/merge",
     "/incidents/{incident_id}/split",
+    "/intake/read",
+    "/intake/ingest",
+    "/intake/candidates/{candidate_id}/edit",
+    "/intake/candidates/{candidate_id}/accept",
+    "/intake/candidates/{candidate_id}/reject",
+    "/patrols/new",
+    "/patrols/{patrol_id}/acknowledge",
+    "/patrols/{patrol_id}/start",
+    "/patrols/{patrol_id}/checkpoint",
+    "/patrols/{patrol_id}/track",
+    "/patrols/{patrol_id}/end",
+    "/patrols/{patrol_id}/incidents",
+    "/roster",
+    "/roster/{duty_id}/end",
+    "/hotline",
+    "/hotline/{message_id}/acknowledge",
+    "/field/restrictions/new",
+    "/field/observations/new",
+    "/statements/new",
+    "/statements/claims/new",
+    "/statements/{statement_id}/edit",
+    "/statements/{statement_id}/approve",
+    "/statements/{statement_id}/publish",
+    "/assessments/new",
+    "/assessments/{assessment_id}/respond",
 ]
 
 
