@@ -37,7 +37,15 @@ from truceline.entrypoints.web import (
 from truceline.entrypoints.web.admin_pages import NO_STORE
 from truceline.entrypoints.web.audit_views import ActorNames
 from truceline.entrypoints.web.incident_forms import Fields
-from truceline.entrypoints.web.page_kit import Build, FormFields, PageKit, Refused, common
+from truceline.entrypoints.web.page_kit import (
+    Act,
+    Build,
+    FormFields,
+    PageKit,
+    Refused,
+    common,
+    submit,
+)
 from truceline.entrypoints.web.statement_views import said_about
 from truceline.services import incidents, patrols, positions
 from truceline.services.authorship import ServerSigned
@@ -303,30 +311,28 @@ def mount(api: FastAPI, app: App) -> None:
         incident_id: str,
         fields: Fields,
         form: str,
-        act: Callable[[auth.WebSession, Geography], object],
+        act: Act,
         *,
         go_to: Callable[[], str] | None = None,
     ) -> Response:
         """Run a form's command; on a bad value show the incident page again with the reason."""
-
-        def build(session: auth.WebSession, geo: Geography) -> Response:
-            try:
-                act(session, geo)
-            except (InputError, ConflictError) as error:
-                status = 409 if isinstance(error, ConflictError) else 400
-                return incident_page(
-                    request,
-                    session,
-                    geo,
-                    incident_id,
-                    form=form,
-                    entered=fields.entered(),
-                    error=error,
-                    status=status,
-                )
-            return redirect(go_to() if go_to else incident_id, anchor=form)
-
-        return viewing(request, build)
+        return submit(
+            kit,
+            request,
+            act,
+            again=lambda session, geo, error, status: incident_page(
+                request,
+                session,
+                geo,
+                incident_id,
+                form=form,
+                entered=fields.entered(),
+                error=error,
+                status=status,
+            ),
+            done=lambda: redirect(go_to() if go_to else incident_id, anchor=form),
+            missing="No such incident",
+        )
 
     @router.post("/incidents/{incident_id}/position")
     def position(request: Request, incident_id: str, fields: FormFields) -> Response:

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from truceline.bootstrap import App
-from truceline.domain.errors import NotFoundError, PermissionDenied
+from truceline.domain.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from truceline.domain.permissions import Action
 from truceline.entrypoints.web import auth, pages
 from truceline.entrypoints.web.admin_pages import NO_STORE, sentence
@@ -34,6 +34,10 @@ async def submitted(request: Request) -> Fields:
 FormFields = Annotated[Fields, Depends(submitted)]
 
 Build = Callable[[auth.WebSession, Geography], Response]
+#: A form's command: runs a service for the signed-in user; raises what the service refuses.
+Act = Callable[[auth.WebSession, Geography], object]
+#: The page again after a refused form: given the error and its status (400, or 409).
+Again = Callable[[auth.WebSession, Geography, "InputError | ConflictError", int], Response]
 
 
 class Refused(Exception):
@@ -86,6 +90,29 @@ class PageKit:
         except NotFoundError as error:
             context = {"heading": missing, "reason": sentence(error), "advice": ""}
             return self.render(request, "forbidden.html", context, status=404)
+
+
+def submit(
+    kit: PageKit,
+    request: Request,
+    act: Act,
+    *,
+    again: Again,
+    done: Callable[[], Response],
+    missing: str = "No such record",
+) -> Response:
+    """Run a form's command: success answers `done()` (a redirect); a bad value or a conflict
+    shows the page again (`again`) with the field and the reason, having written nothing."""
+
+    def build(session: auth.WebSession, geo: Geography) -> Response:
+        try:
+            act(session, geo)
+        except (InputError, ConflictError) as error:
+            status = 409 if isinstance(error, ConflictError) else 400
+            return again(session, geo, error, status)
+        return done()
+
+    return kit.viewing(request, build, missing=missing)
 
 
 def common(geo: Geography) -> dict[str, Any]:

@@ -11,8 +11,6 @@ patrol's page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
@@ -26,7 +24,15 @@ from truceline.entrypoints.web import auth, pages, patrol_forms, patrol_views
 from truceline.entrypoints.web.admin_pages import NO_STORE
 from truceline.entrypoints.web.audit_views import ActorNames
 from truceline.entrypoints.web.incident_forms import Fields, problem_of
-from truceline.entrypoints.web.page_kit import Build, FormFields, PageKit, Refused, common
+from truceline.entrypoints.web.page_kit import (
+    Act,
+    Build,
+    FormFields,
+    PageKit,
+    Refused,
+    common,
+    submit,
+)
 from truceline.services import patrols
 from truceline.services.authorship import ServerSigned
 from truceline.services.geography import Geography
@@ -252,33 +258,25 @@ def mount(api: FastAPI, app: App) -> None:
     def patrol(request: Request, patrol_id: str) -> Response:
         return viewing(request, lambda session, geo: patrol_page(request, session, geo, patrol_id))
 
-    def acting(
-        request: Request,
-        patrol_id: str,
-        fields: Fields,
-        form: str,
-        act: Callable[[auth.WebSession, Geography], object],
-    ) -> Response:
+    def acting(request: Request, patrol_id: str, fields: Fields, form: str, act: Act) -> Response:
         """Run a form's command; on a bad value show the patrol page again with the reason."""
-
-        def build(session: auth.WebSession, geo: Geography) -> Response:
-            try:
-                act(session, geo)
-            except (InputError, ConflictError) as error:
-                status = 409 if isinstance(error, ConflictError) else 400
-                return patrol_page(
-                    request,
-                    session,
-                    geo,
-                    patrol_id,
-                    form=form,
-                    entered=fields.entered(),
-                    error=error,
-                    status=status,
-                )
-            return redirect(patrol_id, anchor=form)
-
-        return viewing(request, build)
+        return submit(
+            kit,
+            request,
+            act,
+            again=lambda session, geo, error, status: patrol_page(
+                request,
+                session,
+                geo,
+                patrol_id,
+                form=form,
+                entered=fields.entered(),
+                error=error,
+                status=status,
+            ),
+            done=lambda: redirect(patrol_id, anchor=form),
+            missing="No such patrol",
+        )
 
     @router.post("/patrols/{patrol_id}/acknowledge")
     def acknowledge(request: Request, patrol_id: str, fields: FormFields) -> Response:
