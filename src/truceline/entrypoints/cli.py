@@ -19,7 +19,7 @@ from truceline import __version__
 from truceline.adapters.packs import read_pack
 from truceline.bootstrap import App
 from truceline.domain.errors import InputError, PackError, TrucelineError
-from truceline.entrypoints import cli_bulletins, cli_exchange, cli_intake
+from truceline.entrypoints import cli_bulletins, cli_exchange, cli_intake, cli_patrol_reads
 from truceline.entrypoints.cli_accounts import create_demo_users, keys_cli, tokens_cli, users_cli
 from truceline.entrypoints.cli_assessments import assessments_cli
 from truceline.entrypoints.cli_incidents import incidents_cli
@@ -65,6 +65,7 @@ cli.add_typer(keys_cli, name="keys")
 cli_exchange.register(incidents_cli)
 cli_intake.register(cli)
 cli.add_typer(incidents_cli, name="incidents")
+cli_patrol_reads.register(patrols_cli)
 cli.add_typer(patrols_cli, name="patrols")
 cli.add_typer(roster_cli, name="roster")
 cli.add_typer(hotline_cli, name="hotline")

@@ -16,36 +16,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from truceline.adapters.tracks import parse_track
 from truceline.bootstrap import App
 from truceline.domain.accounts import Actor
 from truceline.domain.patrols import Outcome, Patrol
-from truceline.entrypoints.api.patrol_schemas import (
-    PatrolListOut,
-    patrol_out,
-    stats_out,
-    summary_out,
-)
 from truceline.entrypoints.cli_support import (
     AgreementOption,
     AsOption,
     DbOption,
     KeyOption,
     acting,
-    app_for,
     fail,
     out,
 )
 from truceline.services import patrols
-from truceline.services.patrol_queries import (
-    PatrolView,
-    list_patrols,
-    patrol_stats,
-    patrol_view,
-)
+from truceline.services.patrol_queries import PatrolView, list_patrols, patrol_view
 
 patrols_cli = typer.Typer(
     help="Joint patrols: plan, run, end, and statistics.", no_args_is_help=True
@@ -110,6 +96,19 @@ def read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise fail(f"--json: {path}: must hold an object (the plan)")
     return data
+
+
+def print_deviation(view: PatrolView) -> None:
+    found = view.deviation
+    if found is None:
+        out.print("deviation: no track", markup=False)
+        return
+    reached = "none" if found.km_reached is None else f"km {found.km_reached:g}"
+    out.print(
+        f"deviation: max {found.max_m:.0f} m, mean {found.mean_m:.0f} m, "
+        f"{found.share_within:.0%} within {found.tolerance_m:.0f} m; furthest reached: {reached}",
+        markup=False,
+    )
 
 
 @patrols_cli.command("plan")
@@ -295,136 +294,3 @@ def patrols_link(
 
 
 # --- reading -----------------------------------------------------------------------------
-
-
-def cell(table: Table, *cells: object) -> None:
-    table.add_row(*(Text("" if c is None else str(c)) for c in cells))
-
-
-@patrols_cli.command("list")
-def patrols_list(
-    day_from: From = None,
-    day_to: To = None,
-    output: FormatOption = Format.TEXT,
-    db: DbOption = None,
-    agreement: AgreementOption = None,
-) -> None:
-    """The joint patrols, by day then number."""
-    with app_for(db) as app:
-        agreement_id = app.geography(agreement).agreement.id
-        found = list_patrols(
-            app.uow(),
-            agreement_id,
-            day_from=None if day_from is None else day_from.date(),
-            day_to=None if day_to is None else day_to.date(),
-        )
-    if output is Format.JSON:
-        listed = PatrolListOut(items=[summary_out(p) for p in found])
-        out.print(listed.model_dump_json(indent=2), markup=False)
-        return
-    table = Table("no.", "id", "day", "start", "km", "sides", "state", "covered", "incidents")
-    for p in found:
-        s = summary_out(p)
-        cell(
-            table,
-            s.number,
-            s.id,
-            s.day,
-            s.start_time,
-            f"{s.from_km:g} to {s.to_km:g}",
-            ", ".join(s.parties),
-            s.state,
-            f"{s.covered_km:g}/{s.planned_km:g}",
-            len(s.incidents),
-        )
-    out.print(table)
-    out.print(f"{len(found)} patrol(s)", markup=False)
-
-
-def print_deviation(view: PatrolView) -> None:
-    found = view.deviation
-    if found is None:
-        out.print("deviation: no track", markup=False)
-        return
-    reached = "none" if found.km_reached is None else f"km {found.km_reached:g}"
-    out.print(
-        f"deviation: max {found.max_m:.0f} m, mean {found.mean_m:.0f} m, "
-        f"{found.share_within:.0%} within {found.tolerance_m:.0f} m; furthest reached: {reached}",
-        markup=False,
-    )
-
-
-@patrols_cli.command("show")
-def patrols_show(
-    patrol: PatrolArg,
-    output: FormatOption = Format.TEXT,
-    db: DbOption = None,
-    agreement: AgreementOption = None,
-) -> None:
-    """One patrol: its plan, notice, run, outcome, incidents, steps and deviation."""
-    with app_for(db) as app:
-        view = patrol_view(app.uow(), app.geography(agreement), resolve(app, agreement, patrol))
-    if output is Format.JSON:
-        out.print(patrol_out(view).model_dump_json(indent=2), markup=False)
-        return
-    p = view.patrol
-    lines = [
-        f"{said(p)}: {p.state}",
-        f"day: {p.day} {summary_out(p).start_time}; km {p.from_km:g} to {p.to_km:g} on {p.route}",
-        f"checkpoints: {', '.join(f'km {k:g}' for k in p.checkpoints) or 'none'}",
-        f"lead: {p.lead_party}; awaiting acknowledgement: "
-        f"{', '.join(p.awaiting_acknowledgement) or 'none'}",
-    ]
-    lines += [f"  {c.party}: {', '.join(c.units)}; {c.vehicles} vehicle(s)" for c in p.contingents]
-    if p.outcome is not None:
-        where = "" if p.stopped_at_km is None else f" at km {p.stopped_at_km:g}"
-        because = f" ({p.reason})" if p.reason else ""
-        lines.append(f"outcome: {p.outcome}{where}{because}")
-    lines.append(f"covered: {p.covered_km:g} of {p.planned_km:g} km")
-    lines.append(f"incidents: {', '.join(p.incidents) or 'none'}")
-    for line in lines:
-        out.print(line, markup=False)
-    print_deviation(view)
-    table = Table("at", "step", "party", "data", "entry")
-    for step in view.steps:
-        data = dict(step.data)
-        if "points" in data:
-            data = {"points": len(data["points"])}
-        shown = json.dumps(data, ensure_ascii=False)
-        cell(table, step.at.isoformat(), step.action, step.party, shown, step.ledger_seq)
-    out.print(table)
-
-
-@patrols_cli.command("stats")
-def patrols_stats(
-    day_from: From = None,
-    day_to: To = None,
-    output: FormatOption = Format.TEXT,
-    db: DbOption = None,
-    agreement: AgreementOption = None,
-) -> None:
-    """Per month: patrols planned against completed, km covered against planned."""
-    with app_for(db) as app:
-        agreement_id = app.geography(agreement).agreement.id
-        months = patrol_stats(
-            app.uow(),
-            agreement_id,
-            day_from=None if day_from is None else day_from.date(),
-            day_to=None if day_to is None else day_to.date(),
-        )
-    shown = stats_out(months)
-    if output is Format.JSON:
-        out.print(shown.model_dump_json(indent=2), markup=False)
-        return
-    table = Table("month", "planned", "completed", "curtailed", "aborted", "km covered/planned")
-    for m in shown.months:
-        cell(
-            table,
-            m.month,
-            m.planned,
-            m.completed,
-            m.curtailed,
-            m.aborted,
-            f"{m.km_covered:g}/{m.km_planned:g}",
-        )
-    out.print(table)
