@@ -17,7 +17,7 @@ from truceline.domain.assessment_periods import Period
 from truceline.domain.assessment_records import Assessment, TimelinePoint, View
 from truceline.domain.assessments import Suggestion, score_name
 from truceline.domain.field_codec import MAX_TEXT
-from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
+from truceline.entrypoints.api.incident_schemas import Command, SignedWrite
 from truceline.services.assessment_queries import AssessmentView
 
 
@@ -211,7 +211,7 @@ def timeline_out(provision: str, points: list[TimelinePoint]) -> TimelineOut:
 # --- writing -----------------------------------------------------------------------------
 
 
-class _Stated(_Command):
+class _Stated(Command):
     def data(self) -> dict[str, Any]:
         """The command's data as the service takes it (what is left out stays out)."""
         return self.model_dump(exclude_none=True)

@@ -221,13 +221,15 @@ def incident_out(view: IncidentView) -> IncidentOut:
 # --- writing -----------------------------------------------------------------------------
 
 
-class _Command(_In):
+class Command(_In):
+    """A write's command: what the caller states, as the service takes it."""
+
     def data(self) -> dict[str, Any]:
         """The command's data as the service takes it."""
         return self.model_dump()
 
 
-class ReportCommand(_Command):
+class ReportCommand(Command):
     """A report that starts a new incident."""
 
     report: dict[str, Any] = Field(
@@ -240,13 +242,13 @@ class ReportCommand(_Command):
     )
 
 
-class AttachCommand(_Command):
+class AttachCommand(Command):
     """A new report that joins an existing incident."""
 
     report: dict[str, Any]
 
 
-class PositionCommand(_Command):
+class PositionCommand(Command):
     """The next version of the caller's party's position (a monitor's: the verdict)."""
 
     position: dict[str, Any] = Field(
@@ -262,14 +264,14 @@ class PositionCommand(_Command):
         return {"position": self.position, **extra}
 
 
-class MergeCommand(_Command):
+class MergeCommand(Command):
     """Merge `absorbed` into the incident of the path."""
 
     absorbed: str = Field(max_length=100, description="The id of the incident merged away.")
     note: str = Field(default="", max_length=2000)
 
 
-class SplitCommand(_Command):
+class SplitCommand(Command):
     """Move these reports of the incident of the path to a new incident."""
 
     report_ids: list[str] = Field(min_length=1, max_length=1000)
@@ -282,7 +284,7 @@ class SplitCommand(_Command):
 class SignedWrite(_In):
     """Either `prepare`, or `event` with `public_key` and `signature`."""
 
-    prepare: _Command | None = None
+    prepare: Command | None = None
     event: dict[str, Any] | None = Field(
         default=None, description="The prepared event body, exactly as signed."
     )

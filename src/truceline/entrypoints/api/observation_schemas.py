@@ -19,7 +19,7 @@ from truceline.domain.observation_records import details_to_dict
 from truceline.domain.observations import ObservationEntry, StorageSite
 from truceline.domain.restrictions import RestrictionCount, RestrictionEntry
 from truceline.domain.road_status import SegmentShare
-from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
+from truceline.entrypoints.api.incident_schemas import Command, SignedWrite
 from truceline.services.observations import SiteState
 from truceline.services.road_status import RoadStatusView
 
@@ -290,7 +290,7 @@ def describe(item: RestrictionOut | ObservationOut) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
-class _Stated(_Command):
+class _Stated(Command):
     def data(self) -> dict[str, Any]:
         """The command's data as the service takes it (keys left out stay out)."""
         return self.model_dump(exclude_unset=True)

@@ -22,7 +22,7 @@ from truceline.domain.patrols import (
     Outcome,
     Patrol,
 )
-from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
+from truceline.entrypoints.api.incident_schemas import Command, SignedWrite
 from truceline.services.field_store import FieldStep
 from truceline.services.patrol_geometry import Deviation
 from truceline.services.patrol_queries import PatrolView
@@ -282,7 +282,7 @@ class ContingentIn(BaseModel):
     vehicles: int = Field(ge=0, le=1000)
 
 
-class PlanCommand(_Command):
+class PlanCommand(Command):
     """A joint patrol's plan; the caller's party leads and gives notice."""
 
     day: date
@@ -306,11 +306,11 @@ class PlanCommand(_Command):
         return out
 
 
-class EmptyCommand(_Command):
+class EmptyCommand(Command):
     """No data: who acts and when is the event's."""
 
 
-class CheckpointCommand(_Command):
+class CheckpointCommand(Command):
     km: float = Field(description="The km post of a planned checkpoint.")
 
 
@@ -322,7 +322,7 @@ class TrackPointIn(BaseModel):
     at: datetime | None = Field(default=None, description="With a UTC offset.")
 
 
-class TrackCommand(_Command):
+class TrackCommand(Command):
     points: list[TrackPointIn] = Field(min_length=1, max_length=MAX_TRACK_POINTS)
 
     def data(self) -> dict[str, Any]:
@@ -334,7 +334,7 @@ class TrackCommand(_Command):
         }
 
 
-class EndCommand(_Command):
+class EndCommand(Command):
     outcome: Outcome
     at_km: float | None = Field(default=None, description="Curtailed: where it stopped.")
     reason: str = Field(default="", max_length=2000, description="Curtailed or aborted: why.")
@@ -343,7 +343,7 @@ class EndCommand(_Command):
         return self.model_dump(mode="json")
 
 
-class LinkCommand(_Command):
+class LinkCommand(Command):
     incident_id: str = Field(max_length=96)
 
 

@@ -20,7 +20,7 @@ from truceline.domain.accounts import Actor, User
 from truceline.domain.patrol_records import points_from_list
 from truceline.domain.patrols import Patrol
 from truceline.entrypoints.api.deps import AppDep, TokenUser, WritingUser
-from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
+from truceline.entrypoints.api.incident_schemas import Command, SignedWrite
 from truceline.entrypoints.api.incidents import WRITTEN, Signing, begin, command, prepared_answer
 from truceline.entrypoints.api.patrol_schemas import (
     CheckpointCommand,
@@ -106,7 +106,7 @@ def _write(
     agreement_id: str,
     body: SignedWrite,
     user: User,
-    model: type[_Command],
+    model: type[Command],
     run: Run,
 ) -> PatrolOut | JSONResponse:
     """Run one write: check the command, call the service, answer the event or the patrol."""

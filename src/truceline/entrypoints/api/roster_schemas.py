@@ -24,7 +24,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class _Command(BaseModel):
+class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def data(self) -> dict[str, Any]:
@@ -236,7 +236,7 @@ def stats_out(stats: Sequence[PartyStats], at: datetime, limit: timedelta) -> St
 # --- writing -----------------------------------------------------------------------------
 
 
-class AssignCommand(_Command):
+class AssignCommand(Command):
     """Put an officer on duty at a post, or (`handover`) hand the post over to them."""
 
     post: str = Field(max_length=64, description="A zone of responsibility, or `authorized`.")
@@ -257,7 +257,7 @@ class AssignCommand(_Command):
     id: str | None = Field(default=None, max_length=96, description="The new period's id.")
 
 
-class EndCommand(_Command):
+class EndCommand(Command):
     """End a duty period with no successor."""
 
     end: str | None = Field(
@@ -268,7 +268,7 @@ class EndCommand(_Command):
     note: str = Field(default="", max_length=2000)
 
 
-class SendCommand(_Command):
+class SendCommand(Command):
     """Send a message to the other side."""
 
     subject: str = Field(max_length=200)
@@ -288,7 +288,7 @@ class SendCommand(_Command):
     id: str | None = Field(default=None, max_length=96)
 
 
-class AcknowledgeCommand(_Command):
+class AcknowledgeCommand(Command):
     """Acknowledge a message addressed to the caller's party."""
 
     note: str = Field(default="", max_length=2000)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from truceline.domain.statement_text import MAX_BODY, MAX_LINKS, MAX_TITLE
 from truceline.domain.statements import Approval, Statement
-from truceline.entrypoints.api.incident_schemas import SignedWrite, _Command
+from truceline.entrypoints.api.incident_schemas import Command, SignedWrite
 from truceline.services.statement_queries import StatementView
 
 
@@ -171,7 +171,7 @@ def statement_out(statement: Statement, view: StatementView | None = None) -> St
 # --- writing -----------------------------------------------------------------------------
 
 
-class _Stated(_Command):
+class _Stated(Command):
     def data(self) -> dict[str, Any]:
         """The command's data as the service takes it (what is left out stays out)."""
         return self.model_dump(exclude_none=True)
