@@ -39,7 +39,7 @@ from truceline.domain.patrol_records import (
     points_to_list,
 )
 from truceline.domain.patrols import Patrol, TrackPoint
-from truceline.domain.permissions import Action, authorize
+from truceline.domain.permissions import Action, authorize, can
 from truceline.services.authorship import Signing
 from truceline.services.field_store import FieldKind, FieldRecord, FieldStep
 from truceline.services.incidents import Now, active_actor, open_incident
@@ -79,7 +79,17 @@ def _step(event: Event, seq: int | None) -> FieldStep:
     )
 
 
-def _taking_part(actor: Actor, patrol: Patrol) -> None:
+def may_run(actor: Actor, patrol: Patrol) -> bool:
+    """Whether the actor records the patrol's execution: an officer of a side taking part."""
+    return (
+        actor.party is not None
+        and actor.party in patrol.parties
+        and can(actor, Action.RECORD_PATROL_OUTCOME, actor.party)
+    )
+
+
+def check_taking_part(actor: Actor, patrol: Patrol) -> None:
+    """PermissionDenied unless the actor's party takes part in the patrol."""
     if actor.party not in patrol.parties:
         raise PermissionDenied(
             f"{actor.username} ({actor.party}) takes no part in patrol #{patrol.number}"
@@ -173,7 +183,7 @@ def _change(
         actor = active_actor(uow, actor)
         authorize(actor, action, actor.party)
         _, patrol = stored_patrol(uow, agreement.id, patrol_id)
-        _taking_part(actor, patrol)
+        check_taking_part(actor, patrol)
         change(patrol)
         event = Event(name, actor.user_id, actor.party, at, patrol_id, dict(data))
         seq = signing.append(uow, event, now)

@@ -93,3 +93,19 @@ def entered_points(text: str) -> list[TrackPoint]:
     if not points:
         raise InputError("points", "enter at least one point, or upload a GPX or GeoJSON file")
     return points
+
+
+def one_km(fields: Fields) -> float:
+    """The checkpoint form's one km post."""
+    chosen = km_list(fields.text("km"), "km")
+    if len(chosen) != 1:
+        raise InputError("km", "choose the checkpoint reached")
+    return chosen[0]
+
+
+def incident_id(fields: Fields) -> str:
+    """The link form's incident id."""
+    found = fields.text("incident_id")
+    if not found:
+        raise InputError("incident_id", "give the id of the incident to link")
+    return found

@@ -11,6 +11,8 @@ patrol's page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
@@ -81,14 +83,8 @@ def may_acknowledge(session: auth.WebSession, patrol: Patrol) -> bool:
 
 
 def may_run(session: auth.WebSession, patrol: Patrol) -> bool:
-    """Whether the viewer records the patrol's execution: an officer of a taking-part side."""
-    party = session.user.party
-    taking_part = {c.party for c in patrol.contingents}
-    return (
-        party is not None
-        and party in taking_part
-        and session.can(Action.RECORD_PATROL_OUTCOME, party)
-    )
+    """Whether the viewer records the patrol's execution (the service's rule)."""
+    return patrols.may_run(session.actor, patrol)
 
 
 def checkpoint_point(geo: Geography, view: PatrolView, km: float) -> tuple[float, float]:
@@ -278,53 +274,41 @@ def mount(api: FastAPI, app: App) -> None:
             missing="No such patrol",
         )
 
-    @router.post("/patrols/{patrol_id}/acknowledge")
-    def acknowledge(request: Request, patrol_id: str, fields: FormFields) -> Response:
+    def command(
+        service: Callable[..., object],
+        patrol_id: str,
+        args: Callable[[], tuple[object, ...]] = tuple,
+    ) -> Act:
+        """A form's act: the patrol service for the viewer, signed with their session's key;
+        `args` reads the form's values (so a bad one is refused like the service's own)."""
+
         def act(session: auth.WebSession, geo: Geography) -> object:
-            return patrols.acknowledge_patrol(
+            return service(
                 app.uow(),
                 session.actor,
                 ServerSigned(session.signer),
                 geo.agreement,
                 patrol_id,
+                *args(),
                 app.now(),
                 now=app.now,
             )
 
+        return act
+
+    @router.post("/patrols/{patrol_id}/acknowledge")
+    def acknowledge(request: Request, patrol_id: str, fields: FormFields) -> Response:
+        act = command(patrols.acknowledge_patrol, patrol_id)
         return acting(request, patrol_id, fields, "notice", act)
 
     @router.post("/patrols/{patrol_id}/start")
     def start(request: Request, patrol_id: str, fields: FormFields) -> Response:
-        def act(session: auth.WebSession, geo: Geography) -> object:
-            return patrols.start_patrol(
-                app.uow(),
-                session.actor,
-                ServerSigned(session.signer),
-                geo.agreement,
-                patrol_id,
-                app.now(),
-                now=app.now,
-            )
-
+        act = command(patrols.start_patrol, patrol_id)
         return acting(request, patrol_id, fields, "execution", act)
 
     @router.post("/patrols/{patrol_id}/checkpoint")
     def checkpoint(request: Request, patrol_id: str, fields: FormFields) -> Response:
-        def act(session: auth.WebSession, geo: Geography) -> object:
-            chosen = patrol_forms.km_list(fields.text("km"), "km")
-            if len(chosen) != 1:
-                raise InputError("km", "choose the checkpoint reached")
-            return patrols.reach_checkpoint(
-                app.uow(),
-                session.actor,
-                ServerSigned(session.signer),
-                geo.agreement,
-                patrol_id,
-                chosen[0],
-                app.now(),
-                now=app.now,
-            )
-
+        act = command(patrols.reach_checkpoint, patrol_id, lambda: (patrol_forms.one_km(fields),))
         return acting(request, patrol_id, fields, "execution", act)
 
     @router.post("/patrols/{patrol_id}/track")
@@ -334,62 +318,34 @@ def mount(api: FastAPI, app: App) -> None:
         except InputError as error:
             bad = error
 
-            def refuse(session: auth.WebSession, geo: Geography) -> object:
+            def refused() -> tuple[object, ...]:
                 raise bad
 
-            return acting(request, patrol_id, fields, "track", refuse)
-
-        def act(session: auth.WebSession, geo: Geography) -> object:
-            if file is not None:
-                points = tracks.parse_track(file[1], file[0])
-            else:
-                points = patrol_forms.entered_points(fields.text("points"))
-            return patrols.record_track(
-                app.uow(),
-                session.actor,
-                ServerSigned(session.signer),
-                geo.agreement,
+            return acting(
+                request,
                 patrol_id,
-                points,
-                app.now(),
-                now=app.now,
+                fields,
+                "track",
+                command(patrols.record_track, patrol_id, refused),
             )
 
-        return acting(request, patrol_id, fields, "track", act)
+        def points() -> tuple[object, ...]:
+            if file is not None:
+                return (tracks.parse_track(file[1], file[0]),)
+            return (patrol_forms.entered_points(fields.text("points")),)
+
+        return acting(
+            request, patrol_id, fields, "track", command(patrols.record_track, patrol_id, points)
+        )
 
     @router.post("/patrols/{patrol_id}/end")
     def end(request: Request, patrol_id: str, fields: FormFields) -> Response:
-        def act(session: auth.WebSession, geo: Geography) -> object:
-            return patrols.end_patrol(
-                app.uow(),
-                session.actor,
-                ServerSigned(session.signer),
-                geo.agreement,
-                patrol_id,
-                patrol_forms.end_data(fields),
-                app.now(),
-                now=app.now,
-            )
-
+        act = command(patrols.end_patrol, patrol_id, lambda: (patrol_forms.end_data(fields),))
         return acting(request, patrol_id, fields, "end", act)
 
     @router.post("/patrols/{patrol_id}/incidents")
     def link(request: Request, patrol_id: str, fields: FormFields) -> Response:
-        def act(session: auth.WebSession, geo: Geography) -> object:
-            incident_id = fields.text("incident_id")
-            if not incident_id:
-                raise InputError("incident_id", "give the id of the incident to link")
-            return patrols.link_incident(
-                app.uow(),
-                session.actor,
-                ServerSigned(session.signer),
-                geo.agreement,
-                patrol_id,
-                incident_id,
-                app.now(),
-                now=app.now,
-            )
-
+        act = command(patrols.link_incident, patrol_id, lambda: (patrol_forms.incident_id(fields),))
         return acting(request, patrol_id, fields, "incidents", act)
 
     api.include_router(router)
