@@ -27,7 +27,7 @@ from truceline.entrypoints.web import auth, roster_views
 from truceline.entrypoints.web.admin_pages import NO_STORE
 from truceline.entrypoints.web.audit_views import ActorNames
 from truceline.entrypoints.web.incident_forms import Fields, problem_of
-from truceline.entrypoints.web.page_kit import Build, FormFields, PageKit, common
+from truceline.entrypoints.web.page_kit import Build, FormFields, PageKit, common, submit
 from truceline.services import hotline, roster
 from truceline.services.authorship import ServerSigned
 from truceline.services.geography import Geography
@@ -70,15 +70,14 @@ def mount(api: FastAPI, app: App) -> None:
         again: Callable[[auth.WebSession, Geography, Problem], Response],
     ) -> Response:
         """Run a form's command; redirect where it says, or show the page again with why."""
-
-        def build(session: auth.WebSession, geo: Geography) -> Response:
-            try:
-                target = act(session, geo)
-            except (InputError, ConflictError) as error:
-                return again(session, geo, error)
-            return redirect(target)
-
-        return viewing(request, build)
+        target: list[str] = []
+        return submit(
+            kit,
+            request,
+            lambda session, geo: target.append(act(session, geo)),
+            again=lambda session, geo, error, _status: again(session, geo, error),
+            done=lambda: redirect(target[0]),
+        )
 
     # --- the roster -------------------------------------------------------------------------
 

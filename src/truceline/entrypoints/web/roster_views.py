@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from truceline.domain.accounts import Role
 from truceline.domain.agreements import Agreement
 from truceline.domain.hotline import Message
 from truceline.domain.permissions import Action
 from truceline.domain.roster import AUTHORIZED, Duty, OnDuty, guarantor_parties
 from truceline.entrypoints.web import auth
+from truceline.services import roster
 
 Name = Callable[[str], str]
 
@@ -32,11 +32,8 @@ def post_label(agreement: Agreement, post: str) -> str:
 
 
 def manages(session: auth.WebSession, party: str) -> bool:
-    """Whether the viewer manages the party's roster (its authorized officer, or an admin)."""
-    role = session.user.role
-    return role is Role.ADMINISTRATOR or (
-        role is Role.AUTHORIZED_OFFICER and session.user.party == party
-    )
+    """Whether the viewer manages the party's roster (the roster service's rule)."""
+    return roster.manages(session.actor, party)
 
 
 def managed_parties(session: auth.WebSession, agreement: Agreement) -> list[str]:
