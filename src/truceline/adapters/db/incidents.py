@@ -1,14 +1,7 @@
 """The incident repository: incidents, reports, links, history and positions on one connection.
 
-The list is a keyset query: newest first (start date, then id, both
-descending), each page starting strictly after the last row of the previous
-one, so rows inserted while someone pages never shift or repeat what they
-see. A zone or provision filter reads its side table's index in that order
-(the side rows carry the start date) and joins the incidents; the other
-filters read an index of ``incidents`` in that order, and channel, reporting
-party and the review queue are EXISTS over indexed side tables.
-
-Rows are written with `bulk_rows.RowWriter`: one executemany (COPY on
+The list's keyset pages are `incident_lists`; how records become rows and
+back is `incident_rows`. Rows are written with `bulk_rows.RowWriter`: one executemany (COPY on
 PostgreSQL) per table and call, which is what keeps a bulk import's storage
 cost the database's own.
 """
@@ -16,31 +9,33 @@ cost the database's own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    Row,
-    Select,
     String,
     any_,
     bindparam,
     delete,
-    exists,
-    func,
     insert,
-    not_,
-    or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql
 
+from truceline.adapters.db import incident_lists
 from truceline.adapters.db.bulk_rows import RowWriter, json_text
+from truceline.adapters.db.incident_rows import (
+    HISTORY_COLUMNS,
+    INCIDENT_COLUMNS,
+    PROVISION_COLUMNS,
+    REPORT_COLUMNS,
+    ZONE_COLUMNS,
+    record_of,
+    report_of,
+    row_values,
+    utc,
+)
 from truceline.adapters.db.incident_tables import (
     incident_history,
     incident_provisions,
@@ -49,11 +44,9 @@ from truceline.adapters.db.incident_tables import (
     positions,
     reports,
 )
-from truceline.adapters.db.tables import zones as zone_table
 from truceline.domain.incident_records import (
     incident_from_dict,
     incident_to_dict,
-    report_from_dict,
     report_to_dict,
 )
 from truceline.domain.incidents import HistoryAction, HistoryEntry, Incident
@@ -77,80 +70,6 @@ R = reports.c
 CHUNK = 500
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _row_values(record: IncidentRecord) -> dict[str, Any]:
-    incident = record.incident
-    return {
-        "id": incident.id,
-        "agreement_id": record.agreement_id,
-        "start_date": incident.dates.start,
-        "end_date": incident.dates.end,
-        "event_type": incident.event_type,
-        "sub_event_type": incident.sub_event_type,
-        "family": str(incident.family),
-        "monitoring": None if incident.monitoring is None else str(incident.monitoring),
-        "lon": incident.location.lon,
-        "lat": incident.location.lat,
-        "responsible_party": record.responsible_party,
-        "status": str(record.status),
-        "attribution": str(record.attribution),
-        "merged_into": incident.merged_into,
-        "content_hash": record.content_hash,
-        "source_id": record.source_id,
-        "doc": incident_to_dict(incident),
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-    }
-
-
-_INCIDENT_COLUMNS = (
-    "id",
-    "agreement_id",
-    "start_date",
-    "end_date",
-    "event_type",
-    "sub_event_type",
-    "family",
-    "monitoring",
-    "lon",
-    "lat",
-    "responsible_party",
-    "status",
-    "attribution",
-    "merged_into",
-    "content_hash",
-    "source_id",
-    "doc",
-    "created_at",
-    "updated_at",
-)
-_REPORT_COLUMNS = (
-    "id",
-    "agreement_id",
-    "incident_id",
-    "channel",
-    "reporting_party",
-    "entered_by",
-    "received_at",
-    "doc",
-)
-_ZONE_COLUMNS = ("incident_id", "agreement_id", "zone_id", "start_date")
-_PROVISION_COLUMNS = ("incident_id", "agreement_id", "provision_id", "start_date")
-_HISTORY_COLUMNS = (
-    "incident_id",
-    "action",
-    "at",
-    "by",
-    "other_incident_id",
-    "report_ids",
-    "note",
-    "ledger_seq",
-)
-
-
 class IncidentRepository:
     """Incidents and everything attached to them, on the unit of work's connection."""
 
@@ -171,7 +90,7 @@ class IncidentRepository:
         day, time = self._rows.date, self._rows.time
         self._rows.insert(
             incidents,
-            _INCIDENT_COLUMNS,
+            INCIDENT_COLUMNS,
             [
                 (
                     (incident := record.incident).id,
@@ -204,7 +123,7 @@ class IncidentRepository:
             return
         values = []
         for record in records:
-            row = _row_values(record)
+            row = row_values(record)
             del row["created_at"]
             row["key"] = row.pop("id")
             values.append(row)
@@ -241,8 +160,8 @@ class IncidentRepository:
             for row in rows
             for provision in row.provisions
         ]
-        self._rows.insert(incident_zones, _ZONE_COLUMNS, zones)
-        self._rows.insert(incident_provisions, _PROVISION_COLUMNS, provisions)
+        self._rows.insert(incident_zones, ZONE_COLUMNS, zones)
+        self._rows.insert(incident_provisions, PROVISION_COLUMNS, provisions)
 
     def get(self, incident_id: str) -> IncidentRecord | None:
         """One incident with its whole history, or None."""
@@ -252,7 +171,7 @@ class IncidentRepository:
         history = tuple(
             HistoryEntry(
                 action=HistoryAction(h.action),
-                at=_utc(h.at),
+                at=utc(h.at),
                 by=h.by,
                 incident_id=h.incident_id,
                 other_incident_id=h.other_incident_id,
@@ -265,7 +184,7 @@ class IncidentRepository:
                 .order_by(incident_history.c.seq)
             )
         )
-        return _record(row, history)
+        return record_of(row, history)
 
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """The content hash of each of these incidents that exists."""
@@ -293,121 +212,12 @@ class IncidentRepository:
         )
 
     def page(self, where: IncidentFilter, after: Cursor | None, limit: int) -> list[IncidentRecord]:
-        """Up to `limit` incidents after `after`, newest first.
-
-        A zone or provision filter with no event type, status or party is
-        read from that side table's index in the list's order (its rows carry
-        the start date) and joined to the incidents, so a page costs the same
-        however few incidents the zone or provision has. Otherwise an index
-        of ``incidents`` is read in order (the type's, the status's, the
-        party's or the dates'), and a zone or provision is an EXISTS on each
-        row: a rare status in a large zone is then found at once.
-        """
-        narrowed = (where.event_type, where.status, where.responsible_party) != (None, None, None)
-        if where.zone is not None and not narrowed:
-            side, key = incident_zones, incident_zones.c.zone_id == where.zone
-            rest = replace(where, zone=None)
-        elif where.provision is not None and not narrowed:
-            side = incident_provisions
-            key = incident_provisions.c.provision_id == where.provision
-            rest = replace(where, provision=None)
-        else:
-            query = select(incidents).where(*self._conditions(where))
-            return self._page(query, (I.start_date, I.id), after, limit)
-        s = side.c
-        query = (
-            select(incidents)
-            .select_from(side.join(incidents, I.id == s.incident_id))
-            .where(s.agreement_id == where.agreement_id, key, *self._conditions(rest))
-        )
-        if where.date_to is not None:  # the same bound, on the side table's copy of the date
-            query = query.where(s.start_date <= where.date_to)
-        return self._page(query, (s.start_date, s.incident_id), after, limit)
-
-    def _page(
-        self,
-        query: Select[Any],
-        order: tuple[ColumnElement[date], ColumnElement[str]],
-        after: Cursor | None,
-        limit: int,
-    ) -> list[IncidentRecord]:
-        if after is not None:
-            query = query.where(tuple_(*order) < tuple_(after.start_date, after.id))
-        query = query.order_by(order[0].desc(), order[1].desc()).limit(limit)
-        return [_record(row, ()) for row in self._conn.execute(query)]
+        """Up to `limit` incidents after `after`, newest first (`incident_lists.page`)."""
+        return incident_lists.page(self._conn, where, after, limit)
 
     def count(self, where: IncidentFilter) -> int:
         """How many incidents the filter selects."""
-        query = select(func.count()).select_from(incidents).where(*self._conditions(where))
-        return int(self._conn.execute(query).scalar_one())
-
-    def _conditions(self, where: IncidentFilter) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = [I.agreement_id == where.agreement_id]
-        if not where.include_merged:
-            found.append(I.merged_into.is_(None))
-        if where.date_from is not None:
-            found.append(I.end_date >= where.date_from)
-        if where.date_to is not None:
-            found.append(I.start_date <= where.date_to)
-        if where.event_type is not None:
-            found.append(I.event_type == where.event_type)
-        if where.status is not None:
-            found.append(I.status == str(where.status))
-        if where.responsible_party is not None:
-            # The party's own incidents, and those on the edge it shares with another party.
-            z, zt = incident_zones.c, zone_table.c
-            own = I.responsible_party == where.responsible_party
-            if self._answers_for_a_zone(where.agreement_id, where.responsible_party):
-                shared = exists().where(
-                    I.responsible_party.is_(None),
-                    z.incident_id == I.id,
-                    zt.agreement_id == z.agreement_id,
-                    zt.id == z.zone_id,
-                    zt.responsible_party == where.responsible_party,
-                )
-                found.append(or_(own, shared))
-            else:  # no shared edge: the party's own, read from ix_incidents_party
-                found.append(own)
-        if where.zone is not None:
-            z = incident_zones.c
-            found.append(
-                exists().where(
-                    z.incident_id == I.id,
-                    z.agreement_id == where.agreement_id,
-                    z.zone_id == where.zone,
-                )
-            )
-        if where.provision is not None:
-            p = incident_provisions.c
-            found.append(
-                exists().where(
-                    p.incident_id == I.id,
-                    p.agreement_id == where.agreement_id,
-                    p.provision_id == where.provision,
-                )
-            )
-        report_conditions: list[ColumnElement[bool]] = []
-        if where.channel is not None:
-            report_conditions.append(R.channel == str(where.channel))
-        if where.reporting_party is not None:
-            report_conditions.append(R.reporting_party == where.reporting_party)
-        if report_conditions:
-            found.append(exists().where(R.incident_id == I.id, *report_conditions))
-        if where.awaiting is not None:
-            found.append(I.status == str(VerificationStatus.PENDING))
-            found.append(
-                not_(
-                    exists().where(
-                        positions.c.incident_id == I.id, positions.c.party == where.awaiting
-                    )
-                )
-            )
-        return found
-
-    def _answers_for_a_zone(self, agreement_id: str, party: str) -> bool:
-        zt = zone_table.c
-        query = select(zt.id).where(zt.agreement_id == agreement_id, zt.responsible_party == party)
-        return self._conn.execute(query.limit(1)).first() is not None
+        return incident_lists.count(self._conn, where)
 
     def near(
         self,
@@ -439,7 +249,7 @@ class IncidentRepository:
         query = select(incidents).where(I.agreement_id == agreement_id)
         if after_id is not None:
             query = query.where(I.id > after_id)
-        return [_record(row, ()) for row in self._conn.execute(query.order_by(I.id).limit(limit))]
+        return [record_of(row, ()) for row in self._conn.execute(query.order_by(I.id).limit(limit))]
 
     # --- reports --------------------------------------------------------------------------
 
@@ -450,7 +260,7 @@ class IncidentRepository:
         time = self._rows.time
         self._rows.insert(
             reports,
-            _REPORT_COLUMNS,
+            REPORT_COLUMNS,
             [
                 (
                     r.id,
@@ -469,12 +279,12 @@ class IncidentRepository:
     def report(self, report_id: str) -> Report | None:
         """One report, or None."""
         row = self._conn.execute(select(reports).where(R.id == report_id)).first()
-        return None if row is None else _report(row)
+        return None if row is None else report_of(row)
 
     def reports(self, incident_id: str) -> list[Report]:
         """The reports of an incident, oldest first."""
         query = select(reports).where(R.incident_id == incident_id).order_by(R.received_at, R.id)
-        return [_report(row) for row in self._conn.execute(query)]
+        return [report_of(row) for row in self._conn.execute(query)]
 
     def reports_of(self, incident_ids: Sequence[str]) -> dict[str, Report]:
         """The reports of these incidents, by report id."""
@@ -482,7 +292,7 @@ class IncidentRepository:
         for start in range(0, len(incident_ids), CHUNK):
             chunk = list(incident_ids[start : start + CHUNK])
             for row in self._conn.execute(select(reports).where(R.incident_id.in_(chunk))):
-                found[row.id] = _report(row)
+                found[row.id] = report_of(row)
         return found
 
     def move_reports(self, report_ids: Sequence[str], incident_id: str) -> None:
@@ -511,7 +321,7 @@ class IncidentRepository:
             for e in entries
         ]
         if rows:
-            self._rows.insert(incident_history, _HISTORY_COLUMNS, rows)
+            self._rows.insert(incident_history, HISTORY_COLUMNS, rows)
 
     def add_position(self, incident_id: str, stored: StoredPosition) -> None:
         """Keep one more version of a party's position."""
@@ -547,7 +357,7 @@ class IncidentRepository:
                     held_responsible=row.held_responsible,
                     evidence=tuple(row.evidence),
                     text=row.text,
-                    recorded_at=_utc(row.recorded_at),
+                    recorded_at=utc(row.recorded_at),
                     version=row.version,
                 ),
                 row.recorded_by,
@@ -555,24 +365,3 @@ class IncidentRepository:
             )
             for row in self._conn.execute(query)
         ]
-
-
-def _record(row: Row[Any], history: tuple[HistoryEntry, ...]) -> IncidentRecord:
-    incident = incident_from_dict(row.doc)
-    if history:
-        incident = replace(incident, history=history)
-    return IncidentRecord(
-        incident=incident,
-        agreement_id=row.agreement_id,
-        status=VerificationStatus(row.status),
-        attribution=AttributionState(row.attribution),
-        responsible_party=row.responsible_party,
-        content_hash=row.content_hash,
-        source_id=row.source_id,
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
-    )
-
-
-def _report(row: Row[Any]) -> Report:
-    return report_from_dict(row.doc, entered_by=row.entered_by, incident_id=row.incident_id)
