@@ -15,6 +15,10 @@ In one run, on N generated incidents (1,000,000; 20,000 with --quick):
   against ``pandas.read_csv`` of the same file; each run in a fresh process,
   the two interleaved, R runs each (3), medians. The import's process also
   reports its peak resident memory;
+- times, in the same rounds, two floors of this design: Python's csv
+  module reading the file's rows (nothing checked), and SQLite alone
+  storing the rows the import stored (copied by ``INSERT ... SELECT`` into a
+  fresh database with the same schema and indexes, no Python involved);
 - imports the same file once into a fresh PostgreSQL database, when one is
   reachable (TRUCELINE_BENCH_POSTGRES_URL, else TRUCELINE_TEST_POSTGRES_URL,
   else the local socket); the database is dropped at the end;
@@ -30,10 +34,12 @@ Prints a table, then one JSON line per figure.
 from __future__ import annotations
 
 import argparse
+import csv
 import multiprocessing
 import os
 import queue
 import resource
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -60,6 +66,7 @@ from incident_lists import (
     time_datasette,
     time_truceline,
 )
+from truceline.adapters.db.bulk_rows import BULK_CACHE_KIB
 from truceline.adapters.interchange.acled import iter_acled
 from truceline.adapters.signing import Ed25519Signer
 from truceline.bootstrap import App, bootstrap
@@ -72,6 +79,14 @@ from truceline.settings import Settings
 figure = partial(make_figure, "incidents", digits=3)
 
 SEED = 20200305
+#: The tables an import writes rows to (the log's one entry aside).
+STORED_TABLES = (
+    "incidents",
+    "reports",
+    "incident_zones",
+    "incident_provisions",
+    "incident_history",
+)
 DEFAULT_POSTGRES_URL = "postgresql://postgres@/postgres?host=/var/run/postgresql"
 
 
@@ -133,6 +148,48 @@ def _import_in_child(url: str, key: str, file: str, results: Any) -> None:
     assert outcome.committed, detail
     assert counts.rejected == 0, detail
     results.put(Run(seconds, counts.inserted, detail, _peak_rss_mb(), after_imports))
+
+
+def _csv_reader_in_child(file: str, results: Any) -> None:
+    """The floor of reading the rows in Python: the standard csv module, nothing checked."""
+    after_imports = _current_rss_mb()
+    started = time.perf_counter()
+    rows = 0
+    with open(file, newline="", encoding="utf-8") as stream:
+        for _ in csv.reader(stream):
+            rows += 1
+    seconds = time.perf_counter() - started
+    results.put(Run(seconds, rows - 1, "csv.reader", _peak_rss_mb(), after_imports))
+
+
+def _store_in_child(url: str, key: str, imported: str, results: Any) -> None:
+    """The floor of storing the rows: the imported ones copied by SQLite alone, in C.
+
+    A fresh database gets the same schema (the migrations), then one
+    transaction copies every row the import stored in the incident tables
+    (``INSERT ... SELECT`` from the imported file, attached), with the same
+    settings and page cache as the import: what SQLite itself spends on
+    storing those rows and their indexes, without any Python.
+    """
+    after_imports = _current_rss_mb()
+    make_app(url, Path(key)).close()
+    conn = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        conn.execute("ATTACH DATABASE ? AS imported", (imported,))
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        rows = 0
+        for table in STORED_TABLES:
+            copied = conn.execute(f"INSERT INTO main.{table} SELECT * FROM imported.{table}")
+            rows += copied.rowcount
+        conn.execute("COMMIT")
+        seconds = time.perf_counter() - started
+    finally:
+        conn.close()
+    detail = f"{rows:,} rows in {len(STORED_TABLES)} tables"
+    results.put(Run(seconds, rows, detail, _peak_rss_mb(), after_imports))
 
 
 def _pandas_in_child(file: str, results: Any) -> None:
@@ -203,12 +260,29 @@ def drop_database(admin_url: str, url: str) -> None:
 
 
 @dataclass(frozen=True)
+class Floors:
+    """What no import of this design can go under: reading the rows, and SQLite storing them."""
+
+    parses: list[Run]
+    stores: list[Run]
+
+    @property
+    def parse_s(self) -> float:
+        return statistics.median(r.seconds for r in self.parses)
+
+    @property
+    def store_s(self) -> float:
+        return statistics.median(r.seconds for r in self.stores)
+
+
+@dataclass(frozen=True)
 class Results:
     """Everything measured, for the table and the figures."""
 
     n: int
     imports: list[Run]
     reads: list[Run]
+    floors: Floors
     sqlite_lists: Latency
     datasette_lists: Latency
     datasette_version: str
@@ -253,15 +327,23 @@ def measure(folder: Path, n: int, repeats: int, queries: int, seed: int) -> Resu
 
     imports: list[Run] = []
     reads: list[Run] = []
+    floors = Floors([], [])
     db_file = folder / "truceline.db"
-    for run in range(repeats):  # interleaved, so that drifts of the machine hit both alike
-        for stale in folder.glob("truceline.db*"):
+    copy_file = folder / "stored-again.db"
+    for run in range(repeats):  # interleaved, so that drifts of the machine hit all alike
+        for stale in [*folder.glob("truceline.db*"), *folder.glob("stored-again.db*")]:
             stale.unlink()
         imports.append(in_child(_import_in_child, f"sqlite:///{db_file}", str(key), str(file)))
         reads.append(in_child(_pandas_in_child, str(file)))
+        floors.parses.append(in_child(_csv_reader_in_child, str(file)))
+        floors.stores.append(
+            in_child(_store_in_child, f"sqlite:///{copy_file}", str(key), str(db_file))
+        )
         print(
             f"run {run + 1}: import {imports[-1].seconds:.1f} s ({imports[-1].detail}, "
-            f"peak {imports[-1].peak_mb:.0f} MB); pandas.read_csv {reads[-1].seconds:.2f} s"
+            f"peak {imports[-1].peak_mb:.0f} MB); pandas.read_csv {reads[-1].seconds:.2f} s; "
+            f"csv.reader {floors.parses[-1].seconds:.2f} s; "
+            f"SQLite alone {floors.stores[-1].seconds:.1f} s ({floors.stores[-1].detail})"
         )
 
     sequences = plan(queries, FIRST_DAY, last_day(), seed)
@@ -277,6 +359,7 @@ def measure(folder: Path, n: int, repeats: int, queries: int, seed: int) -> Resu
         n,
         imports,
         reads,
+        floors,
         sqlite_lists,
         datasette_lists,
         datasette_version,
@@ -297,6 +380,12 @@ def report(r: Results) -> None:
     for name, seconds in rows:
         print(f"{name:<46}{seconds:>10.2f}{r.n / seconds:>12,.0f}")
     print(f"import / read_csv: {r.import_s / r.read_s:.1f}   (target <= 3)")
+    floors = r.floors
+    print(
+        f"floors: csv.reader alone {floors.parse_s:.2f} s ({floors.parse_s / r.read_s:.1f} x "
+        f"read_csv); SQLite alone storing the imported rows {floors.store_s:.1f} s "
+        f"({floors.store_s / r.read_s:.1f} x read_csv)"
+    )
     print(
         f"peak RSS of the import: {r.peak_mb:.0f} MB, "
         f"{r.peak_mb - r.imports[0].after_imports_mb:.0f} MB over the interpreter's start "
@@ -322,6 +411,8 @@ def report(r: Results) -> None:
     figures = [
         figure("import_s_vs_read_csv", r.import_s, "s", r.read_s, 3),
         figure("import_peak_rss_mb", r.peak_mb, "MB", None, 1500),
+        figure("csv_reader_s_vs_read_csv", floors.parse_s, "s", r.read_s, None),
+        figure("sqlite_store_s_vs_read_csv", floors.store_s, "s", r.read_s, None),
         figure("list_p50_ms_sqlite_vs_datasette", ours.p50_ms, "ms", theirs.p50_ms, None),
         figure("list_p99_ms_sqlite_vs_datasette", ours.p99_ms, "ms", theirs.p99_ms, None),
         figure("list_p99_ms_sqlite", ours.p99_ms, "ms", None, 50),

@@ -24,4 +24,8 @@ echo "==> ruff"
 echo "==> mypy --strict"
 .venv/bin/mypy
 echo "==> pytest"
-.venv/bin/pytest "$@"
+# A worker per core (at most 4: each may run a server and Chromium), the tests of one file
+# together on one worker (some share a module fixture). TRUCELINE_TEST_WORKERS overrides.
+workers="${TRUCELINE_TEST_WORKERS:-$(nproc)}"
+[ "$workers" -gt 4 ] && workers=4
+.venv/bin/pytest -n "$workers" --dist loadfile "$@"
