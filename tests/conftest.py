@@ -16,6 +16,15 @@ from truceline.packs import example_pack_path
 POSTGRES_ENV = "TRUCELINE_TEST_POSTGRES_URL"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Rich tables as wide as a wide terminal, wherever the tests run.
+
+    Without a terminal (an xdist worker, CI) Rich lays tables out in 80
+    columns and cuts cells the CLI tests look for; it reads COLUMNS instead.
+    """
+    os.environ["COLUMNS"] = "200"
+
+
 @pytest.fixture
 def example_pack() -> Path:
     """The bundled Idlib M4 pack."""
